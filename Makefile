@@ -1,0 +1,39 @@
+# The box's commands. `make run` and `make test` set up what they need first.
+VENV      ?= .venv
+PY        := $(VENV)/bin/python
+BOARD     ?= sim
+ARCH      ?= amd64
+ARGS      ?=
+PYTEST_ARGS ?=
+
+.PHONY: setup run test lint format bench pbxctl image image-test clean
+
+setup:
+	@bash image-build/host-setup.sh
+
+run: setup
+	@$(VENV)/bin/pbx-box
+
+test: setup
+	@$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+format: setup
+	@$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
+
+bench: setup
+	@$(PY) bench/sip_load.py
+
+pbxctl: setup
+	@$(VENV)/bin/pbxctl $(ARGS)
+
+image:
+	@echo "image-build: not implemented yet (issue 6)"; exit 2
+
+image-test:
+	@$(PY) -m pytest -m image tests
+
+clean:
+	rm -rf var .pytest_cache

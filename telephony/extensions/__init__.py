@@ -1,0 +1,1 @@
+"""Extensions: the feature package that creates, edits and deletes internal numbers."""

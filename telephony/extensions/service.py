@@ -1,0 +1,115 @@
+"""Validate -> save -> tell the core to reload, for extensions; shared by web admin, pbxctl and import."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from telephony.control.client import ControlClient
+from telephony.errors import ControlError, NotFound, ValidationError
+from telephony.models import DEFAULT_REALM, Extension, Setting, database, utcnow
+
+log = logging.getLogger(__name__)
+
+NUMBER_RE = re.compile(r"^[1-9][0-9]{1,7}$")
+
+
+@dataclass(frozen=True)
+class ExtensionInput:
+    """What a person submits for an extension; secret empty on edit means keep the old one."""
+
+    number: str
+    name: str = ""
+    secret: str = ""
+    enabled: bool = True
+
+
+def realm() -> str:
+    return Setting.get_value("sip_realm", DEFAULT_REALM)
+
+
+def secret_is_strong(secret: str, number: str) -> bool:
+    return (
+        8 <= len(secret) <= 64
+        and any(c.isalpha() for c in secret)
+        and any(c.isdigit() for c in secret)
+        and number not in secret
+        and secret.isprintable()
+    )
+
+
+def validate(data: ExtensionInput, existing: Extension | None = None) -> None:
+    """Raise ValidationError mapping each bad field to a message key."""
+    errors: dict[str, str] = {}
+    if not data.number:
+        errors["number"] = "required"
+    elif not NUMBER_RE.match(data.number):
+        errors["number"] = "extension.number.format"
+    else:
+        clash = Extension.get_or_none(Extension.number == data.number)
+        if clash is not None and (existing is None or clash.id != existing.id):
+            errors["number"] = "extension.number.taken"
+    if len(data.name) > 64 or not data.name.isprintable():
+        errors["name"] = "extension.name.format"
+    renumbered = existing is not None and existing.number != data.number
+    if existing is None or data.secret or renumbered:
+        if not data.secret:
+            errors["secret"] = "required"
+        elif not secret_is_strong(data.secret, data.number):
+            errors["secret"] = "extension.secret.weak"
+    if errors:
+        raise ValidationError(errors)
+
+
+class ExtensionService:
+    """Create, update and delete extensions; every change is one transaction, then a core reload."""
+
+    def __init__(self, control: ControlClient | None = None) -> None:
+        self.control = control
+
+    def list(self) -> list[Extension]:
+        return list(Extension.select().order_by(Extension.number))
+
+    def get(self, number: str) -> Extension:
+        ext = Extension.get_or_none(Extension.number == number)
+        if ext is None:
+            raise NotFound(f"extension {number} does not exist")
+        return ext
+
+    def create(self, data: ExtensionInput) -> Extension:
+        with database.atomic():
+            validate(data)
+            ext = Extension(number=data.number, name=data.name, enabled=data.enabled)
+            ext.set_secret(data.secret, realm())
+            ext.save()
+        self._reload()
+        return ext
+
+    def update(self, number: str, data: ExtensionInput) -> Extension:
+        with database.atomic():
+            ext = self.get(number)
+            validate(data, existing=ext)
+            ext.number, ext.name, ext.enabled = data.number, data.name, data.enabled
+            if data.secret:
+                ext.set_secret(data.secret, realm())
+            ext.updated = utcnow()
+            ext.save()
+        self._reload()
+        return ext
+
+    def delete(self, number: str) -> None:
+        with database.atomic():
+            self.get(number).delete_instance()
+        self._reload()
+
+    def _reload(self) -> bool:
+        """Ask pbx-core to reload; the saved change stands even if the core is down right now."""
+        if self.control is None:
+            return False
+        try:
+            self.control.reload("extensions")
+            return True
+        except ControlError as exc:
+            log.warning("saved, but pbx-core did not reload: %s", exc)
+            return False

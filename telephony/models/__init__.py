@@ -1,0 +1,25 @@
+"""The peewee models of the box's domain; webadmin and firmware import them, never the reverse."""
+
+from telephony.models.admin import AdminUser, AuditLog, WebSession
+from telephony.models.base import BaseModel, utcnow
+from telephony.models.db import database, open_database
+from telephony.models.pbx import DEFAULT_REALM, CallLeg, Cdr, Extension, Setting, sip_ha1
+
+ALL_MODELS = [Setting, Extension, Cdr, CallLeg, AdminUser, WebSession, AuditLog]
+
+__all__ = [
+    "ALL_MODELS",
+    "DEFAULT_REALM",
+    "AdminUser",
+    "AuditLog",
+    "BaseModel",
+    "CallLeg",
+    "Cdr",
+    "Extension",
+    "Setting",
+    "WebSession",
+    "database",
+    "open_database",
+    "sip_ha1",
+    "utcnow",
+]

@@ -1,0 +1,54 @@
+"""Numbered schema migrations, applied in order at open; the applied number is in schema_version.
+
+Each migration is a function of the database. Never edit one that has shipped: add the next.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import peewee
+
+log = logging.getLogger(__name__)
+
+
+def _m0001_initial(db: peewee.Database) -> None:
+    from telephony.models import ALL_MODELS
+
+    db.create_tables(ALL_MODELS, safe=True)
+    # kamailio's auth_db reads `subscriber` and checks its table version in `version`.
+    db.execute_sql(
+        "CREATE VIEW IF NOT EXISTS subscriber AS "
+        "SELECT id, number AS username, '' AS domain, ha1, ha1b FROM extension WHERE enabled = 1"
+    )
+    db.execute_sql(
+        "CREATE TABLE IF NOT EXISTS version (table_name VARCHAR(32) NOT NULL PRIMARY KEY, "
+        "table_version INTEGER NOT NULL DEFAULT 0)"
+    )
+    db.execute_sql("INSERT OR REPLACE INTO version (table_name, table_version) VALUES ('subscriber', 7)")
+
+
+MIGRATIONS: list[tuple[int, Callable[[peewee.Database], None]]] = [
+    (1, _m0001_initial),
+]
+
+
+def current_version(db: peewee.Database) -> int:
+    db.execute_sql("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = db.execute_sql("SELECT MAX(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(db: peewee.Database) -> int:
+    """Apply every migration newer than the database, each in its own transaction; return the version."""
+    version = current_version(db)
+    for number, func in MIGRATIONS:
+        if number <= version:
+            continue
+        log.info("applying schema migration %04d", number)
+        with db.atomic():
+            func(db)
+            db.execute_sql("INSERT INTO schema_version (version) VALUES (?)", (number,))
+        version = number
+    return version
