@@ -73,7 +73,10 @@ def main() -> int:
     if busy:
         for line in busy:
             print(f"pbx-box: {line}", file=sys.stderr)
-        print("pbx-box: stop that program or choose other ports (see README: PBX_SIP_PORT, ...)", file=sys.stderr)
+        print(
+            "pbx-box: stop that program or choose other ports (see README: PBX_SIP_PORT, ...)",
+            file=sys.stderr,
+        )
         return 1
     try:
         conf = prepare(cfg)
@@ -85,8 +88,11 @@ def main() -> int:
     print(f"  Web admin:  http://{cfg.http_host}:{cfg.http_port}/", flush=True)
     if first:
         print("              first visit: set the admin password (no default password exists)", flush=True)
-    print(f"  SIP:        {advertised_address(cfg)}:{cfg.sip_port} (UDP and TCP), realm "
-          f"'{Setting.get_value('sip_realm', DEFAULT_REALM)}'", flush=True)
+    print(
+        f"  SIP:        {advertised_address(cfg)}:{cfg.sip_port} (UDP and TCP), realm "
+        f"'{Setting.get_value('sip_realm', DEFAULT_REALM)}'",
+        flush=True,
+    )
     print(f"  Logs:       {cfg.log_dir}/   Ctrl-C stops every process.", flush=True)
     env = dict(os.environ, **cfg.environ())
     supervisord = os.path.join(os.path.dirname(sys.executable), "supervisord")

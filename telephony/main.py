@@ -58,7 +58,9 @@ def main() -> int:
         print(f"pbx-core: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(
-        level=cfg.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+        level=cfg.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
     )
     open_database(cfg.db_path)
     engine = Engine(cfg)

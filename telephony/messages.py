@@ -30,6 +30,124 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "pbx-core is not answering; the change is saved and applies when it is back",
         "zh-CN": "pbx-core 无响应；更改已保存，将在其恢复后生效",
     },
+    # --- the configuration document (telephony/configdoc) ---
+    "config.root": {
+        "en": "the document must be a mapping that starts with version: 1",
+        "zh-CN": "文档必须是以 version: 1 开头的映射",
+    },
+    "config.unknown_key": {"en": "unknown key", "zh-CN": "未知的键"},
+    "config.version": {
+        "en": "unsupported version {value}; this box reads version {version}",
+        "zh-CN": "不支持的版本 {value}；本机只读取版本 {version}",
+    },
+    "config.type.string": {
+        "en": 'must be a string, got {value}; quote it, e.g. "1001"',
+        "zh-CN": '必须是字符串，实际为 {value}；请加引号，例如 "1001"',
+    },
+    "config.type.integer": {
+        "en": "must be a whole number, got {value}",
+        "zh-CN": "必须是整数，实际为 {value}",
+    },
+    "config.type.boolean": {
+        "en": "must be true or false, got {value}",
+        "zh-CN": "必须是 true 或 false，实际为 {value}",
+    },
+    "config.type.mapping": {"en": "must be a mapping of key: value", "zh-CN": "必须是“键: 值”映射"},
+    "config.type.list": {"en": "must be a list (write [] for none)", "zh-CN": "必须是列表（没有则写 []）"},
+    "config.string.format": {
+        "en": "must be at most {max} printable characters",
+        "zh-CN": "最多 {max} 个可打印字符",
+    },
+    "config.range": {"en": "must be between {low} and {high}", "zh-CN": "必须在 {low} 到 {high} 之间"},
+    "config.hex32": {"en": "must be 32 lowercase hex digits", "zh-CN": "必须是 32 位小写十六进制数字"},
+    "config.realm.format": {
+        "en": "must be 1 to 64 letters, digits, dots or dashes, starting with a letter or digit",
+        "zh-CN": "必须是 1 到 64 个字母、数字、点或短横线，并以字母或数字开头",
+    },
+    "config.duplicate": {
+        "en": "{value} appears more than once (also at {other})",
+        "zh-CN": "{value} 重复出现（另见 {other}）",
+    },
+    "config.too_big": {"en": "the document is larger than {limit} MiB", "zh-CN": "文档超过 {limit} MiB"},
+    "config.encoding": {
+        "en": "the document is not UTF-8 text (bad byte at offset {offset})",
+        "zh-CN": "文档不是 UTF-8 文本（偏移 {offset} 处字节无效）",
+    },
+    "config.yaml.at": {
+        "en": "YAML error at line {line}, column {column}: {problem}",
+        "zh-CN": "YAML 错误，第 {line} 行第 {column} 列：{problem}",
+    },
+    "config.yaml": {"en": "YAML error: {problem}", "zh-CN": "YAML 错误：{problem}"},
+    "config.extension.credentials": {
+        "en": "give secret, or both ha1 and ha1b",
+        "zh-CN": "请提供 secret，或同时提供 ha1 和 ha1b",
+    },
+    "config.extension.secret_and_hash": {
+        "en": "give secret or ha1 and ha1b, not both",
+        "zh-CN": "secret 与 ha1/ha1b 只能提供其一",
+    },
+    "config.realm_changed": {
+        "en": "sip_realm is now {realm}: extensions imported by ha1/ha1b made for another realm "
+        "cannot register until they get a new secret",
+        "zh-CN": "sip_realm 已改为 {realm}：按其他域生成的 ha1/ha1b 导入的分机在设置新密码前无法注册",
+    },
+    # --- pbxctl (telephony/cli) ---
+    "cli.warning": {"en": "warning", "zh-CN": "警告"},
+    "cli.internal": {"en": "internal error: {reason}", "zh-CN": "内部错误：{reason}"},
+    "cli.database": {"en": "database error: {reason}", "zh-CN": "数据库错误：{reason}"},
+    "cli.lang": {
+        "en": "PBX_LANG must be zh-CN or en, not {value}",
+        "zh-CN": "PBX_LANG 必须是 zh-CN 或 en，而不是 {value}",
+    },
+    "cli.yes": {"en": "yes", "zh-CN": "是"},
+    "cli.no": {"en": "no", "zh-CN": "否"},
+    "cli.none": {"en": "none", "zh-CN": "无"},
+    "cli.col.number": {"en": "NUMBER", "zh-CN": "分机号"},
+    "cli.col.name": {"en": "NAME", "zh-CN": "名称"},
+    "cli.col.enabled": {"en": "ENABLED", "zh-CN": "启用"},
+    "cli.col.process": {"en": "PROCESS", "zh-CN": "进程"},
+    "cli.col.state": {"en": "STATE", "zh-CN": "状态"},
+    "cli.col.uptime": {"en": "UPTIME / DETAIL", "zh-CN": "运行时间 / 详情"},
+    "cli.col.aor": {"en": "AOR", "zh-CN": "注册号"},
+    "cli.col.contact": {"en": "CONTACT", "zh-CN": "联系地址"},
+    "cli.col.expires": {"en": "EXPIRES", "zh-CN": "有效期"},
+    "cli.col.user_agent": {"en": "USER AGENT", "zh-CN": "终端"},
+    "cli.col.start": {"en": "START (UTC)", "zh-CN": "开始时间 (UTC)"},
+    "cli.col.caller": {"en": "CALLER", "zh-CN": "主叫"},
+    "cli.col.callee": {"en": "CALLEE", "zh-CN": "被叫"},
+    "cli.col.disposition": {"en": "DISPOSITION", "zh-CN": "结果"},
+    "cli.col.billsec": {"en": "BILLSEC", "zh-CN": "计费秒数"},
+    "cli.col.duration": {"en": "DURATION", "zh-CN": "时长"},
+    "cli.extension.added": {"en": "extension {number} added", "zh-CN": "已添加分机 {number}"},
+    "cli.extension.deleted": {"en": "extension {number} deleted", "zh-CN": "已删除分机 {number}"},
+    "cli.extension.none": {"en": "no extensions", "zh-CN": "没有分机"},
+    "cli.cdr.none": {"en": "no calls recorded", "zh-CN": "没有通话记录"},
+    "cli.config.exported": {"en": "configuration exported to {path}", "zh-CN": "配置已导出到 {path}"},
+    "cli.config.section": {
+        "en": "{section}: {created} added, {updated} changed, {deleted} deleted, {unchanged} unchanged",
+        "zh-CN": "{section}：新增 {created}，修改 {updated}，删除 {deleted}，未变 {unchanged}",
+    },
+    "cli.config.dry_run": {"en": "dry run: nothing was changed", "zh-CN": "试运行：未做任何更改"},
+    "cli.status.processes": {"en": "processes:", "zh-CN": "进程："},
+    "cli.status.no_supervisor": {
+        "en": "not run by supervisord here ({path} does not exist)",
+        "zh-CN": "此处不由 supervisord 运行（{path} 不存在）",
+    },
+    "cli.status.supervisor_error": {
+        "en": "supervisord did not answer: {reason}",
+        "zh-CN": "supervisord 无响应：{reason}",
+    },
+    "cli.status.core": {
+        "en": "pbx-core: up {uptime}, {calls} active calls, {total} since start",
+        "zh-CN": "pbx-core：已运行 {uptime}，当前通话 {calls}，启动以来 {total}",
+    },
+    "cli.status.registrations": {"en": "registrations ({count}):", "zh-CN": "注册（{count}）："},
+    "cli.status.calls": {"en": "active calls ({count}):", "zh-CN": "当前通话（{count}）："},
+    "cli.status.edge_error": {
+        "en": "kamailio did not report registrations: {reason}",
+        "zh-CN": "kamailio 未返回注册信息：{reason}",
+    },
+    "cli.status.core_down": {"en": "pbx-core is not answering at {url}", "zh-CN": "pbx-core 在 {url} 无响应"},
 }
 
 

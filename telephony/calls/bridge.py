@@ -81,10 +81,15 @@ class BridgeCall:
         prm = pj.CallOpParam(True)
         prm.opt.audioCount = 1
         prm.opt.videoCount = 0
+        # The callee's phone shows the caller: From (most phones) and P-Asserted-Identity (trusted).
+        name = self.caller_name.replace('"', "").replace("\\", "")
+        identity = f"<sip:{self.caller}@{self.engine.realm}>"
+        if name:
+            identity = f'"{name}" {identity}'
+        prm.txOption.localUri = identity
         pai = pj.SipHeader()
         pai.hName = "P-Asserted-Identity"
-        name = self.caller_name.replace('"', "")
-        pai.hValue = f'"{name}" <sip:{self.caller}@{self.engine.realm}>' if name else f"<sip:{self.caller}@{self.engine.realm}>"
+        pai.hValue = identity
         prm.txOption.headers.append(pai)
         try:
             b.makeCall(self.engine.extension_uri(self.callee), prm)
@@ -166,7 +171,9 @@ class BridgeCall:
         self.timer = None
         if self.state != "ringing":
             return
-        log.info("call %s: %s did not answer in %ss", self.uniqueid, self.callee, self.engine.no_answer_timeout)
+        log.info(
+            "call %s: %s did not answer in %ss", self.uniqueid, self.callee, self.engine.no_answer_timeout
+        )
         self.timed_out = True
         self._hangup(self.b)
 
@@ -178,7 +185,8 @@ class BridgeCall:
     # --- media ------------------------------------------------------------------------------
 
     def _bridge(self) -> None:
-        if self.bridged or self.b is None:
+        """Connect both legs' audio; called on every media update (a re-INVITE may replace a stream)."""
+        if self.b is None:
             return
         try:
             a_med = self.a.getAudioMedia(-1)
@@ -187,8 +195,9 @@ class BridgeCall:
             return  # one side's media is not up yet; the next media event bridges
         a_med.startTransmit(b_med)
         b_med.startTransmit(a_med)
+        if not self.bridged:
+            log.info("call %s: bridged %s <-> %s", self.uniqueid, self.caller, self.callee)
         self.bridged = True
-        log.info("call %s: bridged %s <-> %s", self.uniqueid, self.caller, self.callee)
 
     def _start_ringback(self) -> None:
         if self.ringback is not None:

@@ -27,7 +27,9 @@ MAX_BODY = 64 * 1024
 class ControlServer:
     """Serve GET/POST routes; `engine_routes` run on the engine thread, `local_routes` in the HTTP thread."""
 
-    def __init__(self, port: int, submit, engine_routes: dict[str, str], local_routes: dict[str, Any]) -> None:
+    def __init__(
+        self, port: int, submit, engine_routes: dict[str, str], local_routes: dict[str, Any]
+    ) -> None:
         self.submit = submit
         self.engine_routes = engine_routes
         self.local_routes = local_routes
@@ -88,7 +90,9 @@ class ControlServer:
                 except FutureTimeout:
                     self._reply(HTTPStatus.SERVICE_UNAVAILABLE, {"error": "pbx-core busy: no answer in 10 s"})
                 except (TelephonyError, KeyError, ValueError) as exc:
-                    status = HTTPStatus.BAD_GATEWAY if isinstance(exc, ControlError) else HTTPStatus.BAD_REQUEST
+                    status = (
+                        HTTPStatus.BAD_GATEWAY if isinstance(exc, ControlError) else HTTPStatus.BAD_REQUEST
+                    )
                     self._reply(status, {"error": str(exc)})
                 except Exception as exc:  # reported to the caller, logged with the trace
                     log.exception("control %s failed", key)

@@ -132,7 +132,12 @@ class Box:
 
     def supervisorctl(self, *args: str) -> str:
         return subprocess.run(
-            [str(Path(sys.executable).parent / "supervisorctl"), "-c", str(self.cfg.run_dir / "supervisord.conf"), *args],
+            [
+                str(Path(sys.executable).parent / "supervisorctl"),
+                "-c",
+                str(self.cfg.run_dir / "supervisord.conf"),
+                *args,
+            ],
             capture_output=True,
             text=True,
             timeout=30,

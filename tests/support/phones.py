@@ -58,14 +58,17 @@ class PhoneCall(pj.Call):
         for i, media in enumerate(info.media):
             if media.type == pj.PJMEDIA_TYPE_AUDIO and media.status == pj.PJSUA_CALL_MEDIA_ACTIVE:
                 self.media_active = True
+                # Connect on every media update: a 183 -> 200 or re-INVITE may replace the stream.
                 med = self.getAudioMedia(i)
                 if self.play_path and self.player is None:
                     self.player = pj.AudioMediaPlayer()
                     self.player.createPlayer(str(self.play_path), 0)
+                if self.player is not None:
                     self.player.startTransmit(med)
                 if self.record_path and self.recorder is None:
                     self.recorder = pj.AudioMediaRecorder()
                     self.recorder.createRecorder(str(self.record_path))
+                if self.recorder is not None:
                     med.startTransmit(self.recorder)
 
     def _stop_media(self) -> None:
@@ -190,7 +193,9 @@ class PhoneHost:
     def drop_phones(self) -> None:
         """Hang up every call and remove every account (between tests)."""
         self.ep.hangupAllCalls()
-        self.wait(lambda: all(c.disconnected for p in self.phones for c in p.calls + p.incoming), 10, "hangup")
+        self.wait(
+            lambda: all(c.disconnected for p in self.phones for c in p.calls + p.incoming), 10, "hangup"
+        )
         for phone in self.phones:
             try:
                 phone.shutdown()

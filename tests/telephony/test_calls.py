@@ -57,7 +57,9 @@ def test_given_two_phones_when_a_calls_b_and_b_answers_then_audio_flows_both_way
     incoming = b.incoming[-1]
     assert "P-Asserted-Identity" in incoming.invite and "1001" in incoming.invite
     phone_host.wait(
-        lambda: call.recorded_seconds() > 2.0 and incoming.recorded_seconds() > 2.0, 10, "2 s of audio each way"
+        lambda: call.recorded_seconds() > 2.0 and incoming.recorded_seconds() > 2.0,
+        10,
+        "2 s of audio each way",
     )
     heard_by_a = audio.read_pcm(call.record_path)[-8000:]
     heard_by_b = audio.read_pcm(incoming.record_path)[-8000:]
