@@ -61,8 +61,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "config.range": {"en": "must be between {low} and {high}", "zh-CN": "必须在 {low} 到 {high} 之间"},
     "config.hex32": {"en": "must be 32 lowercase hex digits", "zh-CN": "必须是 32 位小写十六进制数字"},
     "config.realm.format": {
-        "en": "must be 1 to 64 letters, digits, dots or dashes, starting with a letter or digit",
-        "zh-CN": "必须是 1 到 64 个字母、数字、点或短横线，并以字母或数字开头",
+        "en": "must be 1 to 64 letters, digits, dots or dashes, starting and ending with a letter or digit",
+        "zh-CN": "必须是 1 到 64 个字母、数字、点或短横线，且首尾为字母或数字",
     },
     "config.duplicate": {
         "en": "{value} appears more than once (also at {other})",
@@ -90,6 +90,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "sip_realm is now {realm}: extensions imported by ha1/ha1b made for another realm "
         "cannot register until they get a new secret",
         "zh-CN": "sip_realm 已改为 {realm}：按其他域生成的 ha1/ha1b 导入的分机在设置新密码前无法注册",
+    },
+    "config.restart_needed": {
+        "en": "sip_realm changed: restart the box so kamailio authenticates with the new realm",
+        "zh-CN": "sip_realm 已更改：请重启设备，使 kamailio 使用新域进行认证",
     },
     # --- pbxctl (telephony/cli) ---
     "cli.warning": {"en": "warning", "zh-CN": "警告"},
@@ -138,8 +142,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-CN": "supervisord 无响应：{reason}",
     },
     "cli.status.core": {
-        "en": "pbx-core: up {uptime}, {calls} active calls, {total} since start",
-        "zh-CN": "pbx-core：已运行 {uptime}，当前通话 {calls}，启动以来 {total}",
+        "en": "pbx-core: up {uptime}; calls: {calls} active, {total} since start",
+        "zh-CN": "pbx-core：已运行 {uptime}；通话：当前 {calls}，启动以来 {total}",
     },
     "cli.status.registrations": {"en": "registrations ({count}):", "zh-CN": "注册（{count}）："},
     "cli.status.calls": {"en": "active calls ({count}):", "zh-CN": "当前通话（{count}）："},

@@ -1,0 +1,16 @@
+"""The configuration document: the box's settings and extensions as one YAML file, out and back in."""
+
+from telephony.configdoc.schema import SECTIONS, VERSION, ConfigDocError, describe, parse_document
+from telephony.configdoc.service import ConfigDocService, Counts, ImportResult, Notice
+
+__all__ = [
+    "SECTIONS",
+    "VERSION",
+    "ConfigDocError",
+    "ConfigDocService",
+    "Counts",
+    "ImportResult",
+    "Notice",
+    "describe",
+    "parse_document",
+]

@@ -1,0 +1,516 @@
+"""pbxctl run for real, as a subprocess, against a temp data dir and a real (tiny) control API or none."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import stat
+import subprocess
+import sys
+import textwrap
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import yaml
+
+from telephony import boxconfig
+from telephony.models import CallLeg, Cdr, Extension, open_database, sip_ha1
+from tests.support.box import free_port, wait_until
+
+PBXCTL = Path(sys.executable).with_name("pbxctl")
+
+
+class CliBox:
+    """A data directory and environment to run pbxctl in; no core listens on its control port."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("PBX_")}
+        self.env.update(PBX_DATA_DIR=str(data_dir), PBX_CONTROL_PORT=str(free_port()))
+        self.data_dir = data_dir
+
+    @property
+    def cfg(self) -> boxconfig.BoxConfig:
+        return boxconfig.load(self.env)
+
+    def run(self, *args: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(PBXCTL), *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env={**self.env, **env},
+            timeout=60,
+            check=False,
+        )
+
+    def ok(self, *args: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+        proc = self.run(*args, stdin=stdin, **env)
+        assert proc.returncode == 0, proc.stderr
+        return proc
+
+    def db_dump(self) -> list[str]:
+        db = open_database(self.cfg.db_path)
+        try:
+            return list(db.connection().iterdump())
+        finally:
+            db.close()
+
+
+class FakeCore:
+    """A stdlib HTTP server in a thread answering /status and /reload like pbx-core's control API."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, str, object]] = []
+        self.status: object = {"uptime": 12.3, "calls": [], "registrations": [], "limits": {}}
+        core = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, fmt: str, *args: object) -> None:
+                pass
+
+            def _answer(self, body: object) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server API
+                core.requests.append(("GET", self.path, None))
+                self._answer(core.status)
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server API
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+                core.requests.append(("POST", self.path, body))
+                self._answer({"ok": True})
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def reloads(self) -> int:
+        return sum(1 for method, path, _ in self.requests if (method, path) == ("POST", "/reload"))
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def cli_box(tmp_path) -> CliBox:
+    return CliBox(tmp_path / "data")
+
+
+@pytest.fixture
+def cli_core(cli_box):
+    """A fake pbx-core control API that cli_box's pbxctl talks to."""
+    core = FakeCore()
+    cli_box.env["PBX_CONTROL_PORT"] = str(core.port)
+    yield core
+    core.close()
+
+
+def assert_one_line_error(proc: subprocess.CompletedProcess[str], code: int = 1) -> str:
+    assert proc.returncode == code, (proc.stdout, proc.stderr)
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("pbxctl: ")
+    return lines[0]
+
+
+def test_pbxctl_console_script_is_installed():
+    assert PBXCTL.exists()
+
+
+def test_help_exits_zero(cli_box):
+    proc = cli_box.ok("config", "import", "--help")
+    assert "DELETED" in proc.stdout and "extensions" in proc.stdout
+
+
+def test_usage_errors_are_one_line_with_exit_2(cli_box):
+    assert_one_line_error(cli_box.run(), 2)
+    assert_one_line_error(cli_box.run("extension", "add", "1001"), 2)
+    assert_one_line_error(cli_box.run("frobnicate"), 2)
+    assert_one_line_error(cli_box.run("cdr", "list", "--limit", "0"), 2)
+    assert_one_line_error(cli_box.run("--lang", "fr", "status"), 2)
+
+
+def test_bad_environment_is_one_line_error(cli_box):
+    line = assert_one_line_error(cli_box.run("extension", "list", PBX_CONTROL_PORT="notaport"))
+    assert "PBX_CONTROL_PORT" in line
+
+
+# --- extensions ------------------------------------------------------------------------------------
+
+
+def test_extension_add_list_delete_reload_the_core(cli_box, cli_core):
+    proc = cli_box.ok("extension", "add", "1001", "--name", "Alice", "--secret", "Passw0rd99")
+    assert proc.stdout.strip() == "extension 1001 added" and proc.stderr == ""
+    assert cli_core.reloads == 1
+    cli_box.ok("extension", "add", "1002", "--name", "张三", "--secret", "Passw0rd88", "--disabled")
+    listing = cli_box.ok("extension", "list").stdout.splitlines()
+    assert listing[0].split() == ["NUMBER", "NAME", "ENABLED"]
+    assert listing[1].split() == ["1001", "Alice", "yes"] and listing[2].split() == ["1002", "张三", "no"]
+    as_json = json.loads(cli_box.ok("extension", "list", "--json").stdout)
+    assert as_json == [
+        {"number": "1001", "name": "Alice", "enabled": True},
+        {"number": "1002", "name": "张三", "enabled": False},
+    ]
+    proc = cli_box.ok("extension", "delete", "1001")
+    assert proc.stdout.strip() == "extension 1001 deleted" and proc.stderr == ""
+    assert cli_core.reloads == 3
+    assert [e["number"] for e in json.loads(cli_box.ok("extension", "list", "--json").stdout)] == ["1002"]
+
+
+def test_extension_add_with_the_core_down_saves_and_warns(cli_box):
+    proc = cli_box.ok("extension", "add", "1001", "--secret", "Passw0rd99")
+    assert proc.stderr.splitlines() == [
+        "pbxctl: warning: pbx-core is not answering; the change is saved and applies when it is back"
+    ]
+    assert "1001" in cli_box.ok("extension", "list").stdout
+    proc = cli_box.ok("extension", "delete", "1001")
+    assert len(proc.stderr.splitlines()) == 1 and "warning" in proc.stderr
+    assert cli_box.ok("extension", "list").stdout.strip() == "no extensions"
+
+
+def test_extension_secret_from_stdin_is_hashed_with_the_realm(cli_box, cli_core):
+    cli_box.ok("extension", "add", "1001", "--secret", "-", stdin="Passw0rd99\n")
+    db = open_database(cli_box.cfg.db_path)
+    try:
+        assert Extension.get(Extension.number == "1001").ha1 == sip_ha1("1001", "pbx", "Passw0rd99")
+    finally:
+        db.close()
+
+
+def test_extension_add_invalid_input_is_one_line_and_saves_nothing(cli_box, cli_core):
+    line = assert_one_line_error(cli_box.run("extension", "add", "0123", "--secret", "short"))
+    assert line == (
+        "pbxctl: NUMBER: must be 2 to 8 digits, not starting with 0; --secret: must be 8 to 64 characters "
+        "with letters and digits, and must not contain the extension number"
+    )
+    cli_box.ok("extension", "add", "1001", "--secret", "Passw0rd99")
+    line = assert_one_line_error(cli_box.run("extension", "add", "1001", "--secret", "Passw0rd99"))
+    assert line == "pbxctl: NUMBER: extension 1001 already exists"
+    assert cli_core.reloads == 1
+
+
+def test_extension_delete_of_a_missing_number_fails(cli_box):
+    line = assert_one_line_error(cli_box.run("extension", "delete", "1009"))
+    assert line == "pbxctl: extension 1009 does not exist"
+
+
+def test_errors_render_in_chinese_by_option_or_environment(cli_box):
+    line = assert_one_line_error(cli_box.run("--lang", "zh-CN", "extension", "delete", "1009"))
+    assert line == "pbxctl: 分机 1009 不存在"
+    line = assert_one_line_error(
+        cli_box.run("extension", "add", "01", "--secret", "Passw0rd99", PBX_LANG="zh-CN")
+    )
+    assert line == "pbxctl: NUMBER: 必须是 2 到 8 位数字，且不能以 0 开头"
+    line = assert_one_line_error(cli_box.run("extension", "delete", "1009", "--lang", "zh-CN", PBX_LANG="en"))
+    assert line == "pbxctl: 分机 1009 不存在"
+
+
+def test_chinese_table_output(cli_box):
+    cli_box.ok("extension", "add", "1001", "--name", "张三", "--secret", "Passw0rd99")
+    listing = cli_box.ok("--lang", "zh-CN", "extension", "list").stdout.splitlines()
+    assert listing[0].split() == ["分机号", "名称", "启用"]
+    assert listing[1].split() == ["1001", "张三", "是"]
+
+
+# --- configuration document ------------------------------------------------------------------------
+
+
+def test_config_export_to_stdout_and_to_a_private_file(cli_box, tmp_path):
+    cli_box.ok("extension", "add", "1001", "--name", "Alice", "--secret", "Passw0rd99")
+    text = cli_box.ok("config", "export").stdout
+    data = yaml.safe_load(text)
+    assert data["version"] == 1 and data["settings"] == {"sip_realm": "pbx", "no_answer_timeout": 30}
+    assert data["extensions"] == [
+        {
+            "number": "1001",
+            "name": "Alice",
+            "enabled": True,
+            "ha1": sip_ha1("1001", "pbx", "Passw0rd99"),
+            "ha1b": sip_ha1("1001@pbx", "pbx", "Passw0rd99"),
+        }
+    ]
+    assert "Passw0rd99" not in text
+    out = tmp_path / "box.yaml"
+    proc = cli_box.ok("config", "export", str(out))
+    assert proc.stdout.strip() == f"configuration exported to {out}"
+    assert out.read_text() == text
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+def test_config_round_trip_through_pbxctl_reloads_the_core(cli_box, cli_core, tmp_path):
+    cli_box.ok("extension", "add", "1001", "--name", "Alice", "--secret", "Passw0rd99")
+    cli_box.ok("extension", "add", "1002", "--name", "张三", "--secret", "Passw0rd88", "--disabled")
+    path = tmp_path / "box.yaml"
+    cli_box.ok("config", "export", str(path))
+    before = cli_box.db_dump()
+    reloads = cli_core.reloads
+    proc = cli_box.ok("config", "import", str(path))
+    assert proc.stdout.splitlines() == [
+        "settings: 2 added, 0 changed, 0 deleted, 0 unchanged",
+        "extensions: 0 added, 0 changed, 0 deleted, 2 unchanged",
+    ]
+    assert proc.stderr == ""
+    assert cli_core.reloads == reloads + 1
+    assert cli_box.ok("config", "export").stdout == path.read_text()
+    # the second import changes nothing at all
+    after_first = cli_box.db_dump()
+    assert [line for line in after_first if not line.startswith('INSERT INTO "setting"')] == before
+    cli_box.ok("config", "import", str(path))
+    assert cli_box.db_dump() == after_first
+
+
+def test_config_import_replaces_extensions_and_warns_when_the_core_is_down(cli_box, tmp_path):
+    cli_box.ok("extension", "add", "1001", "--secret", "Passw0rd99")
+    path = tmp_path / "new.yaml"
+    path.write_text(
+        textwrap.dedent(
+            """\
+            version: 1
+            settings: {sip_realm: pbx, no_answer_timeout: 25}
+            extensions:
+              - {number: "2001", name: Front desk, secret: Passw0rd11}
+              - {number: "2002", name: Back office, secret: Passw0rd22, enabled: false}
+            """
+        )
+    )
+    proc = cli_box.ok("config", "import", str(path))
+    assert "extensions: 2 added, 0 changed, 1 deleted, 0 unchanged" in proc.stdout
+    assert proc.stderr.splitlines() == [
+        "pbxctl: warning: pbx-core is not answering; the change is saved and applies when it is back"
+    ]
+    listing = json.loads(cli_box.ok("extension", "list", "--json").stdout)
+    assert listing == [
+        {"number": "2001", "name": "Front desk", "enabled": True},
+        {"number": "2002", "name": "Back office", "enabled": False},
+    ]
+
+
+def test_config_import_changing_the_realm_warns_to_restart_and_about_kept_hashes(cli_box, cli_core):
+    cli_box.ok("extension", "add", "1001", "--secret", "Passw0rd99")
+    proc = cli_box.ok(
+        "--lang", "zh-CN", "config", "import", "-", stdin="version: 1\nsettings: {sip_realm: corp}\n"
+    )
+    assert proc.stdout.splitlines() == ["settings：新增 2，修改 0，删除 0，未变 0"]
+    warnings = proc.stderr.splitlines()
+    assert len(warnings) == 2 and all(w.startswith("pbxctl: 警告: sip_realm ") for w in warnings)
+    assert "重启" in warnings[0] and "corp" in warnings[1]
+
+
+def test_config_import_from_stdin(cli_box, cli_core):
+    proc = cli_box.ok(
+        "config", "import", "-", stdin='version: 1\nextensions: [{number: "30", secret: Passw0rd11}]\n'
+    )
+    assert "extensions: 1 added" in proc.stdout and cli_core.reloads == 1
+
+
+def test_config_import_with_a_bad_third_extension_changes_nothing(cli_box, cli_core, tmp_path):
+    cli_box.ok("extension", "add", "1001", "--name", "Alice", "--secret", "Passw0rd99")
+    before = cli_box.db_dump()
+    reloads = cli_core.reloads
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        textwrap.dedent(
+            """\
+            version: 1
+            settings: {sip_realm: elsewhere, no_answer_timeout: 60}
+            extensions:
+              - {number: "2001", secret: Passw0rd11}
+              - {number: "2002", secret: Passw0rd22}
+              - {number: "20x3", secret: Passw0rd33}
+            """
+        )
+    )
+    line = assert_one_line_error(cli_box.run("config", "import", str(path)))
+    assert line == f"pbxctl: {path}: extensions[2].number: must be 2 to 8 digits, not starting with 0"
+    assert cli_box.db_dump() == before
+    assert cli_core.reloads == reloads
+
+
+def test_config_import_errors_in_chinese(cli_box, tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text('version: 1\nextensions:\n  - {number: "1001", ha1: ABC, ha1b: abc}\n')
+    line = assert_one_line_error(cli_box.run("--lang", "zh-CN", "config", "import", str(path)))
+    assert line == f"pbxctl: {path}: extensions[0].ha1: 必须是 32 位小写十六进制数字"
+
+
+def test_config_import_malformed_yaml_names_line_and_column(cli_box, tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("version: 1\nsettings:\n  sip_realm: pbx\n no_answer_timeout: 30\n")
+    line = assert_one_line_error(cli_box.run("config", "import", str(path)))
+    assert line.startswith(f"pbxctl: {path}: YAML error at line 4, column 2: ")
+
+
+def test_config_import_refuses_a_yaml_bomb(cli_box, tmp_path):
+    path = tmp_path / "bomb.yaml"
+    lines = ["version: 1", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"{c}: &{c} [{', '.join(['*' + p] * 9)}]" for c, p in zip("bcdefghi", "abcdefgh", strict=True)]
+    path.write_text("\n".join(lines) + "\n")
+    line = assert_one_line_error(cli_box.run("config", "import", str(path)))
+    assert "aliases" in line
+
+
+def test_config_import_of_a_missing_file_is_one_line(cli_box, tmp_path):
+    line = assert_one_line_error(cli_box.run("config", "import", str(tmp_path / "nope.yaml")))
+    assert line == f"pbxctl: {tmp_path / 'nope.yaml'}: No such file or directory"
+
+
+def test_config_import_dry_run_saves_nothing_and_does_not_reload(cli_box, cli_core, tmp_path):
+    cli_box.ok("extension", "add", "1001", "--secret", "Passw0rd99")
+    before, reloads = cli_box.db_dump(), cli_core.reloads
+    path = tmp_path / "empty.yaml"
+    path.write_text("version: 1\nextensions: []\n")
+    proc = cli_box.ok("config", "import", "--dry-run", str(path))
+    assert "1 deleted" in proc.stdout and "dry run: nothing was changed" in proc.stdout
+    assert cli_box.db_dump() == before and cli_core.reloads == reloads
+
+
+# --- status ----------------------------------------------------------------------------------------
+
+
+def test_status_with_the_core_down_exits_1_after_printing_processes(cli_box):
+    proc = cli_box.run("status")
+    line = assert_one_line_error(proc)
+    assert line == f"pbxctl: pbx-core is not answering at {cli_box.cfg.control_url}"
+    assert proc.stdout.startswith("processes:\n") and "supervisord.conf does not exist" in proc.stdout
+
+
+def test_status_shows_registrations_and_calls(cli_box, cli_core):
+    cli_core.status = {
+        "uptime": 3725.4,
+        "calls_total": 7,
+        "calls": [
+            {
+                "uniqueid": "u1",
+                "caller": "1001",
+                "callee": "1002",
+                "state": "answered",
+                "start": "2024-05-01T10:00",
+            }
+        ],
+        "registrations": [
+            {"aor": "1001", "contact": "sip:1001@10.0.0.5:5060", "expires": 3600, "user_agent": "Yealink T46"}
+        ],
+        "limits": {"max_calls": 480},
+    }
+    proc = cli_box.ok("status")
+    out = proc.stdout
+    assert "pbx-core: up 1:02:05; calls: 1 active, 7 since start" in out
+    assert "registrations (1):" in out and "sip:1001@10.0.0.5:5060" in out and "Yealink T46" in out
+    assert "active calls (1):" in out and "answered" in out
+    assert ("GET", "/status", None) in cli_core.requests
+    data = json.loads(cli_box.ok("status", "--json").stdout)
+    assert data["core"]["calls_total"] == 7 and data["processes"] == []
+
+
+@pytest.mark.parametrize(
+    "status", [{}, {"calls": None, "registrations": "x", "uptime": "soon"}, [1, 2], None]
+)
+def test_status_copes_with_a_core_answering_odd_json(cli_box, cli_core, status):
+    cli_core.status = status
+    proc = cli_box.ok("status")
+    assert "registrations (0):" in proc.stdout and "active calls (0):" in proc.stdout
+
+
+def test_status_lists_supervisord_processes(cli_box, cli_core):
+    run = cli_box.cfg.run_dir
+    run.mkdir(parents=True)
+    sock = run / "supervisor.sock"
+    conf = run / "supervisord.conf"
+    conf.write_text(
+        textwrap.dedent(
+            f"""\
+            [unix_http_server]
+            file={sock}
+
+            [supervisord]
+            nodaemon=true
+            logfile={run / "supervisord.log"}
+            pidfile={run / "supervisord.pid"}
+
+            [rpcinterface:supervisor]
+            supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+
+            [supervisorctl]
+            serverurl=unix://{sock}
+
+            [program:sleeper]
+            command={sys.executable} -c "import time; time.sleep(600)"
+            startsecs=0
+
+            [program:crasher]
+            command={sys.executable} -c "raise SystemExit(3)"
+            startsecs=1
+            startretries=0
+            """
+        )
+    )
+    supervisord = subprocess.Popen([str(PBXCTL.with_name("supervisord")), "-c", str(conf)])
+    try:
+
+        def settled() -> bool:
+            out = cli_box.run("status").stdout
+            return "RUNNING" in out and "FATAL" in out
+
+        wait_until(settled, 30, "supervisord to start sleeper and give up on crasher")
+        proc = cli_box.ok("status")
+        rows = {line.split()[0]: line.split()[1] for line in proc.stdout.splitlines()[2:4]}
+        assert rows == {"crasher": "FATAL", "sleeper": "RUNNING"}
+        assert "pbx-core: up" in proc.stdout
+    finally:
+        supervisord.terminate()
+        supervisord.wait(timeout=30)
+
+
+# --- CDR -------------------------------------------------------------------------------------------
+
+
+def test_cdr_list_newest_first_with_limit_and_json(cli_box):
+    db = open_database(cli_box.cfg.db_path)
+    try:
+        base = dt.datetime(2024, 5, 1, 10, 0, 0)
+        for i in range(25):
+            start = base + dt.timedelta(minutes=i)
+            cdr = Cdr.create(
+                uniqueid=f"call-{i:02d}",
+                caller="1001",
+                caller_name="Alice" if i % 2 else "",
+                callee="1002",
+                start=start,
+                answer=start + dt.timedelta(seconds=2),
+                end=start + dt.timedelta(seconds=32),
+                billsec=30,
+                duration=32,
+                disposition="ANSWERED",
+                status_code=200,
+                hangup_by="caller",
+            )
+            CallLeg.create(cdr=cdr, role="caller", peer="1001", start=start, status_code=200)
+            CallLeg.create(cdr=cdr, role="callee", peer="1002", start=start, status_code=200)
+    finally:
+        db.close()
+    lines = cli_box.ok("cdr", "list").stdout.splitlines()
+    assert lines[0].split()[:3] == ["START", "(UTC)", "CALLER"]
+    assert len(lines) == 21
+    assert lines[1].startswith("2024-05-01 10:24:00") and "1001 (Alice)" not in lines[1]
+    assert lines[2].startswith("2024-05-01 10:23:00") and "1001 (Alice)" in lines[2]
+    assert len(cli_box.ok("cdr", "list", "--limit", "3").stdout.splitlines()) == 4
+    data = json.loads(cli_box.ok("cdr", "list", "--limit", "2", "--json").stdout)
+    assert [c["uniqueid"] for c in data] == ["call-24", "call-23"]
+    assert data[0]["start"] == "2024-05-01 10:24:00" and data[0]["billsec"] == 30
+    assert [leg["role"] for leg in data[0]["legs"]] == ["caller", "callee"]
+
+
+def test_cdr_list_of_an_empty_box(cli_box):
+    assert cli_box.ok("cdr", "list").stdout.strip() == "no calls recorded"
+    assert json.loads(cli_box.ok("cdr", "list", "--json").stdout) == []
