@@ -229,7 +229,8 @@ class Engine:
             prm.statusCode = 403
             leg.hangup(prm)
             return
-        caller_name, caller = caller_identity(event.message)
+        from_name, caller = caller_identity(event.message)
+        caller_name = self.extension_name(caller) or from_name
         callee = request_uri_user(event.message)
         call = BridgeCall(self, leg, caller, caller_name, callee)
         self.calls[call.uniqueid] = call
@@ -249,6 +250,11 @@ class Engine:
 
     def is_extension(self, number: str) -> bool:
         return Extension.select().where((Extension.number == number) & Extension.enabled).exists()
+
+    def extension_name(self, number: str) -> str:
+        """Return the name the admin gave an extension (trusted, unlike a phone's From display)."""
+        row = Extension.select(Extension.name).where(Extension.number == number).first()
+        return row.name if row else ""
 
     def extension_uri(self, number: str) -> str:
         host = "127.0.0.1" if self.cfg.sip_host in ("0.0.0.0", "") else self.cfg.sip_host

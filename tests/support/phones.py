@@ -113,8 +113,8 @@ class Phone(pj.Account):
         call = PhoneCall(self, prm.callId, prm.rdata.wholeMsg)
         self._arm(call, f"in{len(self.incoming)}")
         self.incoming.append(call)
+        call.answer_with(180)  # a phone rings first; answer_code 0 leaves it ringing
         if self.answer_code:
-            call.answer_with(180)
             call.answer_with(self.answer_code)
 
     def _arm(self, call: PhoneCall, tag: str) -> None:
