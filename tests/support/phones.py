@@ -162,6 +162,7 @@ class PhoneHost:
         self.rtp_port = rtp_port
         self.box = ""
         self.phones: list[Phone] = []
+        self.retired: list[Phone] = []
 
     def pump(self, ms: int = 10) -> None:
         self.ep.libHandleEvents(ms)
@@ -201,6 +202,9 @@ class PhoneHost:
                 phone.shutdown()
             except pj.Error:
                 pass
+        # Keep the objects: pjsua reuses account ids, and a collected Phone's C++ destructor
+        # would delete whichever new account got its old id.
+        self.retired.extend(self.phones)
         self.phones.clear()
 
     def close(self) -> None:
