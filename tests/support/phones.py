@@ -197,6 +197,14 @@ class PhoneHost:
         self.wait(
             lambda: all(c.disconnected for p in self.phones for c in p.calls + p.incoming), 10, "hangup"
         )
+        # Unregister and wait for the answer: the next test's phone reuses the same contact, so a
+        # late un-REGISTER would remove the new registration.
+        pending = []
+        for phone in self.phones:
+            if phone.registered:
+                pending.append((phone, len(phone.reg_codes)))
+                phone.setRegistration(False)
+        self.wait(lambda: all(len(p.reg_codes) > n for p, n in pending), 10, "un-REGISTER answers")
         for phone in self.phones:
             try:
                 phone.shutdown()
