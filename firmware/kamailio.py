@@ -20,6 +20,7 @@ from typing import Any
 from firmware.errors import ConfigApplyError
 from telephony.boxconfig import BoxConfig
 from telephony.errors import ConfigError
+from telephony.models.pbx import REALM_RE
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,6 @@ WILDCARD_HOSTS = ("", "0.0.0.0", "*")
 # A unix socket path longer than sun_path (108 bytes with the NUL) cannot be bound.
 MAX_SOCKET_PATH = 107
 
-_REALM_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,62}[A-Za-z0-9])?$")
 _HOST_RE = re.compile(r"^[A-Za-z0-9.:-]+$")
 _PLACEHOLDER_RE = re.compile(r"@@([A-Z][A-Z0-9_]*)@@")
 
@@ -140,7 +140,7 @@ def _checked_path(path: Path, what: str, limit: int = 1024) -> str:
 
 def template_values(cfg: BoxConfig, realm: str, limits: EdgeLimits) -> dict[str, str]:
     """Return the value of every placeholder of the template."""
-    if not _REALM_RE.fullmatch(realm):
+    if not REALM_RE.fullmatch(realm):
         raise ConfigError(
             "sip_realm", f"{realm!r} must be letters, digits, dots and dashes", source="settings"
         )

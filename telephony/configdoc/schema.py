@@ -21,7 +21,7 @@ import yaml
 from telephony.errors import ConfigError
 from telephony.extensions.service import NUMBER_RE
 from telephony.messages import render
-from telephony.models import DEFAULT_REALM
+from telephony.models.pbx import DEFAULT_REALM, REALM_RE
 
 VERSION = 1
 # A full box (thousands of extensions) fits in well under 1 MiB; anything far bigger is a mistake.
@@ -90,7 +90,7 @@ class Str(Type):
             raise Invalid("config.type.string", value=_show(value))
         if len(value) > self.max_len or (self.printable and not value.isprintable()):
             raise Invalid("config.string.format", max=self.max_len)
-        if self.pattern is not None and not self.pattern.match(value):
+        if self.pattern is not None and not self.pattern.fullmatch(value):
             raise Invalid(self.pattern_message)
         return value
 
@@ -137,8 +137,6 @@ def _show(value: Any) -> str:
 
 
 HEX32_RE = re.compile(r"^[0-9a-f]{32}$")
-# The same rule firmware/kamailio.py applies when it renders kamailio.cfg (telephony may not import it).
-REALM_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,62}[A-Za-z0-9])?$")
 
 # Type only: an extension's name rules are extensions.service.validate's, applied at import.
 TEXT = Str(max_len=4096, printable=False)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import peewee
 
 from telephony.models.base import BaseModel, utcnow
 
 DEFAULT_REALM = "pbx"
+# A SIP digest realm the box accepts: kamailio.cfg quotes it, so only host-name characters.
+REALM_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,62}[A-Za-z0-9])?")
 
 
 def sip_ha1(user: str, realm: str, secret: str) -> str:
