@@ -1,0 +1,123 @@
+"""A real Chromium drives the admin served by cheroot: first run, login, create an extension."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+
+import pytest
+from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.webadmin.conftest import ADMIN, PASSWORD
+from webadmin.app import create_app
+from webadmin.main import make_server
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+@pytest.fixture
+def served(config, control):
+    """The app under cheroot on a free port, in a thread."""
+    server = make_server(create_app(config, control), "127.0.0.1", 0)
+    server.prepare()
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.bind_addr[1]}"
+    server.stop()
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser(tmp_path):
+    for path in (CHROMIUM, CHROMEDRIVER):
+        if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+            pytest.fail(f"{path} is missing: install Debian's chromium and chromium-driver packages")
+    options = Options()
+    options.binary_location = CHROMIUM
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--lang=en-US",
+        "--window-size=1366,900",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+    ):
+        options.add_argument(arg)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "en-US,en"})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = Service(executable_path=CHROMEDRIVER, log_output=str(tmp_path / "chromedriver.log"))
+    driver = webdriver.Chrome(service=service, options=options)
+    yield driver
+    driver.quit()
+    shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
+
+
+def fill(driver, **fields: str) -> None:
+    for name, value in fields.items():
+        box = driver.find_element(By.NAME, name)
+        box.clear()
+        box.send_keys(value)
+
+
+def test_browser_first_run_login_and_create_extension(served, browser, fake_core, tmp_path):
+    # A lookup can race a navigation the last click started: try again rather than fail.
+    wait = WebDriverWait(
+        browser, 15, ignored_exceptions=[NoSuchElementException, StaleElementReferenceException]
+    )
+    browser.get(served + "/extensions")
+    wait.until(ec.url_to_be(served + "/setup"))
+
+    fill(browser, username=ADMIN, password=PASSWORD, confirm=PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "form[action='/setup'] button[type=submit]").click()
+    wait.until(ec.url_contains("/login"))
+    assert "Administrator boss created" in browser.find_element(By.CSS_SELECTOR, ".flash-success").text
+
+    fill(browser, username=ADMIN, password=PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "nav.nav")))
+    assert "Dashboard" in browser.find_element(By.TAG_NAME, "h1").text
+
+    browser.find_element(By.LINK_TEXT, "Extensions").click()
+    wait.until(ec.url_to_be(served + "/extensions"))
+    browser.find_element(By.ID, "new-extension").click()
+    wait.until(ec.url_to_be(served + "/extensions/new"))
+    fill(browser, number="1001", name="Front desk", secret="abc12345xyz")
+    browser.find_element(By.CSS_SELECTOR, "button.btn-primary[type=submit]").click()
+    wait.until(ec.url_to_be(served + "/extensions"))
+
+    table = browser.find_element(By.ID, "extensions")
+    assert "1001" in table.text and "Front desk" in table.text
+    assert "Extension 1001 created." in browser.find_element(By.CSS_SELECTOR, ".flash-success").text
+    assert "1 extension(s)" in browser.find_element(By.ID, "extension-count").text
+    assert fake_core.received("POST", "/reload") == [{"what": "extensions"}]
+
+    # The stylesheet loaded under the CSP (no inline styles, no external fetches).
+    topbar = browser.find_element(By.CSS_SELECTOR, "header.topbar")
+    assert topbar.value_of_css_property("background-color") == "rgba(15, 23, 42, 1)"
+    shot = tmp_path / "extensions.png"
+    assert browser.save_screenshot(str(shot))
+    assert shot.stat().st_size > 10_000
+
+    # The language switch works in a real browser, then back to English.
+    browser.find_element(By.CSS_SELECTOR, ".langswitch button[value='zh-CN']").click()
+    wait.until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN")
+    assert browser.current_url == served + "/extensions"
+    browser.find_element(By.CSS_SELECTOR, ".langswitch button[value='en']").click()
+    wait.until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
+
+    # Nothing was blocked by the Content-Security-Policy or failed to load.
+    problems = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert problems == []

@@ -1,0 +1,1 @@
+"""One module per admin area; each has `register(app)` adding its routes."""
