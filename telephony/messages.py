@@ -15,7 +15,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "must be 2 to 8 digits, not starting with 0",
         "zh-CN": "必须是 2 到 8 位数字，且不能以 0 开头",
     },
-    "extension.number.taken": {"en": "this extension number already exists", "zh-CN": "该分机号已存在"},
+    "extension.number.taken": {"en": "extension {number} already exists", "zh-CN": "分机 {number} 已存在"},
     "extension.name.format": {
         "en": "must be at most 64 printable characters",
         "zh-CN": "最多 64 个可打印字符",
@@ -161,4 +161,11 @@ def render(key: str, language: str = DEFAULT_LANGUAGE, **args: object) -> str:
     if entry is None:
         return key.format(**args) if args else key
     text = entry.get(language) or entry["en"]
-    return text.format(**args)
+    return text.format_map(_Args(args))
+
+
+class _Args(dict):
+    """Leave a placeholder as it is when its argument is missing, rather than fail the message."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
