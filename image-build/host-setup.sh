@@ -18,7 +18,7 @@ mkdir -p "$CACHE"
 APT_RUNTIME="kamailio kamailio-sqlite-modules kamailio-extra-modules sip-tester sqlite3 sox espeak-ng"
 APT_BUILD="build-essential pkg-config swig dpkg-dev libsrtp2-dev libgsm1-dev libspeex-dev libspeexdsp-dev
  libsamplerate0-dev libopus-dev libssl-dev uuid-dev"
-APT_TEST="chromium chromium-driver procps iproute2"
+APT_TEST="chromium chromium-driver baresip-core procps iproute2"
 STEPS=4
 n=0
 step() { n=$((n + 1)); echo "==> [setup $n/$STEPS] $*"; }
