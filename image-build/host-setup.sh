@@ -32,7 +32,10 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || ! command -v kamailio >/dev/n
   # pjproject's source comes from Debian's 'sid' asterisk source package (orig-Xpjproject).
   src_list=/etc/apt/sources.list.d/pbx-sid-src.sources
   if [ ! -f "$src_list" ]; then
-    uri=$(grep -h -m1 -oE 'https?://[^ ]+/debian/?' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | head -n1)
+    # The first Debian archive URI actually in use (deb822 "URIs:" or a one-line "deb" entry; not comments).
+    uri=$( (grep -h -E '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}'
+            grep -h -E '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}') \
+          | grep -E '/debian/?$' | head -n1) || true
     uri=${uri:-http://deb.debian.org/debian}
     printf 'Types: deb-src\nURIs: %s\nSuites: sid\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
       "$uri" | sudo_ tee "$src_list" >/dev/null
