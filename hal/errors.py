@@ -27,3 +27,7 @@ class InvalidState(HalError, RuntimeError):
 
 class ProtocolError(HalError, ValueError):
     """A malformed frame or message on a signalling link (logged; the link stays up)."""
+
+
+class ModuleUnavailable(HalError, LookupError):
+    """No driver is registered for a module kind named in the board file (its package is missing)."""

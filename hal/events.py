@@ -46,12 +46,15 @@ class Digit(HalEvent):
 # --- FXO (a PSTN line plugged into the box) -------------------------------------------------
 @dataclasses.dataclass(frozen=True)
 class RingStart(HalEvent):
-    """Ringing voltage detected on the line."""
+    """Ringing voltage detected on the line: once per incoming call, at its first ring burst."""
 
 
 @dataclasses.dataclass(frozen=True)
 class RingStop(HalEvent):
-    """Ringing stopped (the caller gave up when no RingStart follows within the cadence)."""
+    """Ringing stopped: no burst for the cadence's gap plus 2 s, so the caller gave up.
+
+    Not posted once the line was seized (answered).
+    """
 
 
 @dataclasses.dataclass(frozen=True)

@@ -57,6 +57,14 @@ class AudioChannel:
         self._to_line.append(frame)
         self.frames_out += 1
 
+    def available(self) -> int:
+        """Frames from the line waiting for the core."""
+        return len(self._from_line)
+
+    def pending_to_line(self) -> int:
+        """Frames from the core not yet sent to the line."""
+        return len(self._to_line)
+
     def clear(self) -> None:
         self._from_line.clear()
         self._to_line.clear()
