@@ -3,13 +3,20 @@
 from telephony.models.admin import AdminUser, AuditLog, WebSession
 from telephony.models.base import BaseModel, utcnow
 from telephony.models.db import database, open_database
+from telephony.models.lines import PERMISSIONS, DialRule, InboundRoute, PortSetting, TrunkGroup
 from telephony.models.pbx import DEFAULT_REALM, CallLeg, Cdr, Extension, Setting, sip_ha1
 
+# The tables of the first schema; later tables are created by their own numbered migration.
 ALL_MODELS = [Setting, Extension, Cdr, CallLeg, AdminUser, WebSession, AuditLog]
 
 __all__ = [
     "ALL_MODELS",
     "DEFAULT_REALM",
+    "PERMISSIONS",
+    "DialRule",
+    "InboundRoute",
+    "PortSetting",
+    "TrunkGroup",
     "AdminUser",
     "AuditLog",
     "BaseModel",

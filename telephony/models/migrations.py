@@ -29,8 +29,18 @@ def _m0001_initial(db: peewee.Database) -> None:
     db.execute_sql("INSERT OR REPLACE INTO version (table_name, table_version) VALUES ('subscriber', 7)")
 
 
+def _m0002_lines(db: peewee.Database) -> None:
+    from telephony.models.lines import DialRule, InboundRoute, PortSetting, TrunkGroup
+
+    db.create_tables([PortSetting, TrunkGroup, InboundRoute, DialRule], safe=True)
+    # 0001 creates tables from today's models, so a new database already has the column.
+    if "permission" not in {c.name for c in db.get_columns("extension")}:
+        db.execute_sql("ALTER TABLE extension ADD COLUMN permission VARCHAR(16) NOT NULL DEFAULT 'national'")
+
+
 MIGRATIONS: list[tuple[int, Callable[[peewee.Database], None]]] = [
     (1, _m0001_initial),
+    (2, _m0002_lines),
 ]
 
 

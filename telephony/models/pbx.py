@@ -47,6 +47,7 @@ class Extension(BaseModel):
     ha1 = peewee.CharField(max_length=64)
     ha1b = peewee.CharField(max_length=64)
     enabled = peewee.BooleanField(default=True)
+    permission = peewee.CharField(max_length=16, default="national")  # outbound class (models.lines)
     created = peewee.DateTimeField(default=utcnow)
     updated = peewee.DateTimeField(default=utcnow)
 

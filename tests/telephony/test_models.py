@@ -30,3 +30,27 @@ def test_subscriber_view_exposes_only_enabled_extensions_with_ha1(tmp_path):
     )
     stored = db.execute_sql("SELECT * FROM extension").fetchall()
     assert not any("Secr3tPass9" in str(row) for row in stored), "the plain secret must never be stored"
+
+
+def test_given_a_version_1_database_when_opened_then_migration_2_adds_lines_and_keeps_data(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(
+        """
+        CREATE TABLE schema_version (version INTEGER NOT NULL);
+        INSERT INTO schema_version VALUES (1);
+        CREATE TABLE extension (id INTEGER PRIMARY KEY, number VARCHAR(32) UNIQUE, name VARCHAR(64),
+            ha1 VARCHAR(64), ha1b VARCHAR(64), enabled INTEGER, created DATETIME, updated DATETIME);
+        INSERT INTO extension VALUES (1, '1001', 'Alice', 'h1', 'h2', 1, '2026-01-01', '2026-01-01');
+        """
+    )
+    old.commit()
+    old.close()
+    db = open_database(path)
+    assert migrations.current_version(db) == 2
+    row = db.execute_sql("SELECT number, name, permission FROM extension").fetchone()
+    assert row == ("1001", "Alice", "national")
+    tables = set(db.get_tables())
+    assert {"port_setting", "trunk_group", "inbound_route", "dial_rule"} <= tables
