@@ -32,6 +32,10 @@ FLASH_LEVELS = ("success", "info", "warning", "error")
 NAV = (
     ("dashboard", "/"),
     ("extensions", "/extensions"),
+    ("ports", "/ports"),
+    ("trunks", "/trunks"),
+    ("inbound", "/inbound"),
+    ("dialrules", "/dialrules"),
     ("cdr", "/cdr"),
     ("bans", "/bans"),
     ("audit", "/audit"),

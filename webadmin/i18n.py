@@ -8,6 +8,7 @@ of Accept-Language, else zh-CN. Keys missing here fall back to the domain catalo
 from __future__ import annotations
 
 from telephony import messages
+from webadmin import catalog_lines
 
 LANGUAGES = ("zh-CN", "en")
 DEFAULT_LANGUAGE = "zh-CN"
@@ -240,6 +241,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-CN": "电话核心服务无响应，请稍后再试。",
     },
 }
+
+
+# The line pages keep their strings in their own module, to keep this one readable.
+CATALOG.update(catalog_lines.CATALOG)
 
 
 def has(key: str) -> bool:

@@ -445,6 +445,11 @@ def build_parser() -> argparse.ArgumentParser:
     cdr_list.add_argument("--limit", type=_limit, default=20, help="how many (default 20)")
     cdr_list.add_argument("--json", action="store_true", help="print JSON")
     cdr_list.set_defaults(func=cmd_cdr_list)
+
+    from telephony.cli import ports, sim  # they import this module for Cli and the exit codes
+
+    ports.register(top, command)
+    sim.register(top, command)
     return parser
 
 

@@ -26,6 +26,11 @@ class FakeCore:
             {"address": "203.0.113.7", "reason": "pike flood", "expires": 300},
             {"address": "198.51.100.9", "reason": "<script>alert(1)</script>", "expires": 120},
         ]
+        # The simulated board: GET /ports, and /sim/<verb> answered like pbx-core does when simulated.
+        self.ports: list[dict[str, Any]] = sim_board_ports()
+        self.simulator = True
+        self.sim_error = ""
+        self.next_call = 7
         self.requests: list[tuple[str, str, Any]] = []
         self._lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -68,7 +73,30 @@ class FakeCore:
                 before = len(self.bans)
                 self.bans = [b for b in self.bans if b["address"] != body.get("address")]
                 return 200, {"ok": len(self.bans) < before}
+            if (method, path) == ("GET", "/ports"):
+                return 200, [dict(p) for p in self.ports]
+            if path.startswith("/sim/"):
+                return self._sim(path[len("/sim/") :])
             return 404, {"error": f"no such control route: {method} {path}"}
+
+    def set_port(self, name: str, **fields: Any) -> None:
+        """Change what GET /ports says about one port (the board's state moved on)."""
+        with self._lock:
+            for port in self.ports:
+                if port["name"] == name:
+                    port.update(fields)
+
+    def _sim(self, verb: str) -> tuple[int, Any]:
+        if not self.simulator:
+            return 404, {"error": "the board is not a simulator: /sim routes need PBX_BOARD=sim"}
+        if self.sim_error:
+            return 400, {"error": self.sim_error}
+        if verb == "e1_call":
+            self.next_call += 1
+            return 200, {"ok": True, "result": self.next_call}
+        if verb in ("ports", "events"):
+            return 200, {"ok": True, "result": []}
+        return 200, {"ok": True, "result": None}
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         core = self
@@ -97,3 +125,27 @@ class FakeCore:
                 self._serve("POST")
 
         return Handler
+
+
+def sim_board_ports() -> list[dict[str, Any]]:
+    """Return GET /ports of the sim board: 4 FXS, 4 FXO, the E1 span and its 30 channels."""
+    ports: list[dict[str, Any]] = []
+    for n in range(1, 5):
+        ports.append(
+            {
+                "name": f"fxs{n}",
+                "kind": "fxs",
+                "state": "onhook",
+                "fault": None,
+                "number": None,
+                "label": "",
+                "enabled": True,
+            }
+        )
+    for n in range(1, 5):
+        ports.append(
+            {"name": f"fxo{n}", "kind": "fxo", "state": "idle", "fault": None, "label": "", "enabled": True}
+        )
+    ports.append({"name": "e1", "kind": "e1", "state": "up", "alarms": [], "fault": None, "label": ""})
+    ports += [{"name": f"e1/{n}", "kind": "e1-channel", "state": "idle"} for n in range(1, 31)]
+    return ports

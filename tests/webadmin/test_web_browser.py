@@ -121,3 +121,41 @@ def test_browser_first_run_login_and_create_extension(served, browser, fake_core
     # Nothing was blocked by the Content-Security-Policy or failed to load.
     problems = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert problems == []
+
+
+def test_browser_ports_page_shows_live_state_change_after_a_poll(served, browser, fake_core):
+    wait = WebDriverWait(
+        browser, 15, ignored_exceptions=[NoSuchElementException, StaleElementReferenceException]
+    )
+    browser.get(served + "/setup")
+    fill(browser, username=ADMIN, password=PASSWORD, confirm=PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "form[action='/setup'] button[type=submit]").click()
+    wait.until(ec.url_contains("/login"))
+    fill(browser, username=ADMIN, password=PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "nav.nav")))
+
+    browser.find_element(By.LINK_TEXT, "Ports").click()
+    wait.until(ec.url_to_be(served + "/ports"))
+    fxs1 = "[data-port='fxs1'] [data-field='state']"
+    channel = "[data-port='e1/3'] [data-field='state']"
+    assert browser.find_element(By.CSS_SELECTOR, fxs1).text == "onhook"
+    assert browser.find_element(By.ID, "virtual-phone").is_displayed()
+
+    # The board moves on: the page follows within a poll or two, without a reload.
+    fake_core.set_port("fxs1", state="offhook")
+    fake_core.set_port("e1", state="alarm", alarms=["LOS"])
+    fake_core.set_port("e1/3", state="busy")
+    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, fxs1).text == "offhook")
+    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, channel).text == "busy")
+    assert "LOS" in browser.find_element(By.CSS_SELECTOR, "[data-port='e1'] [data-field='fault']").text
+    assert "state-busy" in browser.find_element(By.CSS_SELECTOR, "[data-port='e1/3']").get_attribute("class")
+    assert browser.find_element(By.ID, "ports-updated").text != ""
+
+    # A virtual-phone button posts to the core's /sim route.
+    browser.find_element(By.CSS_SELECTOR, "#sim-fxs button[value='offhook']").click()
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".flash-success"))
+    assert fake_core.received("POST", "/sim/offhook") == [{"port": "fxs1"}]
+
+    problems = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert problems == []

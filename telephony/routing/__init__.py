@@ -1,0 +1,1 @@
+"""Routing tables of the lines: per-port settings, trunk groups, inbound routes and dial rules."""
