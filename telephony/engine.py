@@ -58,7 +58,8 @@ class Engine:
         self.control: queue.Queue[ControlRequest] = queue.Queue()
         self.timers: list[Timer] = []
         self._seq = itertools.count()
-        self.calls: dict[str, BridgeCall] = {}
+        self.calls: dict[str, Any] = {}  # BridgeCall (SIP to SIP) or LineCall (a line involved)
+        self.lines: Any = None  # telephony.lines.service.LineService once a board is attached
         self.legs: set[Leg] = set()
         self.tones = TonePlayer("cn")
         self.cdr = CdrWriter()
@@ -147,6 +148,9 @@ class Engine:
             self.run_once()
         self.tones.release_all()
         self.calls.clear()
+        if self.lines is not None:
+            self.lines.stop()  # its bridge ports must go before libDestroy
+            self.lines = None
         self.legs.clear()
         self.account = None
         self.cdr.stop()
@@ -174,6 +178,8 @@ class Engine:
         if self.events:
             timeout = 0
         self.ep.libHandleEvents(timeout)
+        if self.lines is not None:
+            self.lines.poll()
         while self.events:
             self.dispatch(self.events.popleft())
         while True:
@@ -232,13 +238,18 @@ class Engine:
         from_name, caller = caller_identity(event.message)
         caller_name = self.extension_name(caller) or from_name
         callee = request_uri_user(event.message)
+        if self.lines is not None and not self.is_extension(callee):
+            row = Extension.select(Extension.permission).where(Extension.number == caller).first()
+            permission = row.permission if row else "internal"
+            if self.lines.from_sip(leg, caller, caller_name, callee, permission):
+                return
         call = BridgeCall(self, leg, caller, caller_name, callee)
         self.calls[call.uniqueid] = call
         self.calls_total += 1
         log.info("call %s: %s (%s) -> %s", call.uniqueid, caller, caller_name, callee)
         call.start_routing()
 
-    def finish(self, call: BridgeCall, record: CdrRecord) -> None:
+    def finish(self, call: Any, record: CdrRecord) -> None:
         """Forget a call whose legs have both ended and queue its CDR."""
         self.calls.pop(call.uniqueid, None)
         for leg in (call.a, call.b):
@@ -285,4 +296,13 @@ class Engine:
             "legs": len(self.legs),
             "limits": {"max_calls": self.cfg.max_calls, "conference_ports": self.ep.mediaMaxPorts()},
             "conference_ports_in_use": self.ep.mediaActivePorts(),
+            "ports_summary": self.ports_summary(),
         }
+
+    def ports_summary(self) -> dict[str, int]:
+        """Count the board's ports by state (empty when the core runs SIP-only)."""
+        out: dict[str, int] = {}
+        if self.lines is not None:
+            for row in self.lines.ports():
+                out[row["state"]] = out.get(row["state"], 0) + 1
+        return out

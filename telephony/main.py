@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import sys
@@ -10,6 +11,7 @@ from telephony import boxconfig
 from telephony.control.server import ControlServer
 from telephony.engine import Engine
 from telephony.errors import ConfigError
+from telephony.lines.control import sim_routes
 from telephony.models import open_database
 
 log = logging.getLogger("pbx-core")
@@ -25,12 +27,17 @@ def build_control(engine: Engine) -> ControlServer:
         engine.reload()
         return {"ok": True}
 
-    engine.handlers.update({"status": lambda args: engine.status(), "reload": reload})
+    def ports(_args: dict) -> list:
+        return engine.lines.ports() if engine.lines is not None else []
+
+    engine.handlers.update({"status": lambda args: engine.status(), "reload": reload, "ports": ports})
+    board = engine.lines.board if engine.lines is not None else None
     server = ControlServer(
         engine.cfg.control_port,
         engine.submit,
-        engine_routes={"POST /reload": "reload", "GET /_engine_status": "status"},
+        engine_routes={"POST /reload": "reload", "GET /_engine_status": "status", "GET /ports": "ports"},
         local_routes={
+            **sim_routes(board),
             "GET /health": lambda args: {"ok": True},
             "GET /bans": lambda args: kam.bans(),
             "POST /bans/lift": lambda args: {"ok": kam.lift_ban(str(args.get("address", "")))},
@@ -51,6 +58,26 @@ def build_control(engine: Engine) -> ControlServer:
     return server
 
 
+def start_lines(engine: Engine) -> None:
+    """Open and start the board the box config names; on failure the core runs SIP-only."""
+    from hal.builder import open_board
+    from telephony.lines.service import LineService
+
+    board = None
+    try:
+        board = open_board(engine.cfg.board)
+        lines = LineService(engine, board)
+        lines.start()
+    except Exception:  # a broken board file or module must not keep SIP calls down
+        log.exception("board %r could not be started: running SIP-only", engine.cfg.board)
+        if board is not None:
+            with contextlib.suppress(Exception):
+                board.stop()
+        return
+    engine.lines = lines
+    log.info("board %s: %d ports", engine.cfg.board, len(board.ports))
+
+
 def main() -> int:
     try:
         cfg = boxconfig.load()
@@ -65,6 +92,7 @@ def main() -> int:
     open_database(cfg.db_path)
     engine = Engine(cfg)
     engine.start()
+    start_lines(engine)
     server = build_control(engine)
     server.start()
 

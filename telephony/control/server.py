@@ -16,7 +16,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from telephony.errors import ControlError, TelephonyError
+from telephony.errors import ControlError, NotFound, TelephonyError
 from telephony.events import ControlRequest
 
 log = logging.getLogger(__name__)
@@ -87,6 +87,8 @@ class ControlServer:
                         return
                 try:
                     self._reply(HTTPStatus.OK, server.call(key, args))
+                except NotFound as exc:
+                    self._reply(HTTPStatus.NOT_FOUND, {"error": str(exc)})
                 except FutureTimeout:
                     self._reply(HTTPStatus.SERVICE_UNAVAILABLE, {"error": "pbx-core busy: no answer in 10 s"})
                 except (TelephonyError, KeyError, ValueError) as exc:

@@ -20,6 +20,7 @@ class Leg(pj.Call):
         self.post = post
         self.call: Any = None
         self.role = ""
+        self.wrapper: Any = None  # the calls.legs.SipLeg when a LineCall owns this dialog
         self.pj_id = call_id
 
     def onCallState(self, prm: pj.OnCallStateParam) -> None:  # noqa: N802 - pjsua2 API

@@ -74,8 +74,8 @@ class Box:
         return f"http://127.0.0.1:{self.cfg.http_port}"
 
     def start(self) -> Box:
-        log = open(self.cfg.data_dir / "box.out", "wb")  # noqa: SIM115 - kept for the process lifetime
         self.cfg.data_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.cfg.data_dir / "box.out", "wb")  # noqa: SIM115 - kept for the process lifetime
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "firmware.run"],
             cwd=ROOT,

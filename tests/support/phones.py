@@ -104,6 +104,7 @@ class Phone(pj.Account):
         self.calls: list[PhoneCall] = []
         self.answer_code = 200
         self.play_path: Path | None = None
+        self.port_range = 20
         self.record_dir: Path | None = None
 
     def onRegState(self, prm: pj.OnRegStateParam) -> None:  # noqa: N802 - pjsua2 API
@@ -174,18 +175,21 @@ class PhoneHost:
                 raise AssertionError(f"timed out after {timeout}s waiting for {what}")
             self.pump(10)
 
-    def phone(self, box: str, number: str, secret: str, register: bool = True) -> Phone:
-        """Create a phone for extension `number` at the box's SIP address `host:port`."""
+    def phone(self, box: str, number: str, secret: str, register: bool = True, port_range: int = 20) -> Phone:
+        """Create a phone for extension `number` at the box's SIP address `host:port`.
+
+        `port_range` RTP ports (two per call) start after the previous phone's."""
         self.box = box
         phone = Phone(self, number)
+        phone.port_range = port_range
         acfg = pj.AccountConfig()
         acfg.idUri = f"sip:{number}@{box}"
         acfg.regConfig.registrarUri = f"sip:{box}" if register else ""
         acfg.regConfig.registerOnAdd = register
         acfg.regConfig.timeoutSec = 300
         acfg.sipConfig.authCreds.append(pj.AuthCredInfo("digest", "*", number, 0, secret))
-        acfg.mediaConfig.transportConfig.port = self.rtp_port + 20 * len(self.phones)
-        acfg.mediaConfig.transportConfig.portRange = 20
+        acfg.mediaConfig.transportConfig.port = self.rtp_port + sum(p.port_range for p in self.phones)
+        acfg.mediaConfig.transportConfig.portRange = port_range
         acfg.mediaConfig.transportConfig.boundAddress = "127.0.0.1"
         phone.create(acfg)
         self.phones.append(phone)

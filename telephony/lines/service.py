@@ -1,0 +1,371 @@
+"""The board in the core: opens it, puts every port into the bridge, and turns HAL events into calls.
+
+Per-port state lives here (an FXS port is idle, dialing, in a call, ringing or playing busy
+tone; an FXO port is free or in use; an E1 span is up or out of routing). Calls themselves are
+LineCalls with CallLegs from telephony.calls.legs. Everything runs on the engine thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+from hal import events as ev
+from telephony.calls import dialplan
+from telephony.calls.legs import (
+    BUSY,
+    NO_CIRCUIT,
+    NORMAL,
+    UNALLOCATED,
+    CallLeg,
+    E1Leg,
+    FxoLeg,
+    FxsLeg,
+    SipLeg,
+)
+from telephony.calls.line import LineCall
+from telephony.lines.media import ChannelPort
+from telephony.models.lines import PortSetting
+
+if TYPE_CHECKING:
+    from telephony.engine import Engine
+
+log = logging.getLogger(__name__)
+
+FIRST_DIGIT_TIMEOUT = 10.0
+INTER_DIGIT_TIMEOUT = 4.0
+FXO_GUARD = 2.0  # after release the exchange needs time to clear down before the line is seized again
+CID_WAIT = 6.0  # caller ID arrives between the first and second ring (China: 1 s on, 4 s off)
+
+
+class RouteFailed(Exception):
+    """A destination cannot take the call; `cause` is the Q.850 cause to give the caller."""
+
+    def __init__(self, reason: str, cause: int) -> None:
+        super().__init__(reason)
+        self.cause = cause
+
+
+class FxsLine:
+    """What one analog phone is doing: idle, dialing, call, ringing or busytone."""
+
+    def __init__(self, port: str) -> None:
+        self.port = port
+        self.state = "idle"
+        self.digits = ""
+        self.timer: Any = None
+        self.leg: FxsLeg | None = None
+
+
+class LineService:
+    """Owns the board (a hal Board), its bridge ports and the per-port call state."""
+
+    def __init__(self, engine: Engine, board: Any) -> None:
+        self.engine = engine
+        self.board = board
+        self.media: dict[str, ChannelPort] = {}
+        self.fxs: dict[str, FxsLine] = {}
+        self.fxo_busy: set[str] = set()
+        self.fxo_pending: dict[str, Any] = {}  # ringing FXO line -> CID wait timer
+        self.fxo_legs: dict[str, FxoLeg] = {}
+        self.fxo_guard: dict[str, float] = {}  # port -> monotonic time it may be seized again
+        self.e1_calls: dict[tuple[str, int], E1Leg] = {}
+        self.span_up: dict[str, bool] = {}
+
+    # --- life cycle -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Create one bridge port per port/channel (after libStart) and start the board."""
+        for name, port in self.board.ports.items():
+            if port.kind == "e1":
+                self.span_up[name] = False
+                continue
+            self.media[name] = ChannelPort(name, port.audio)
+            if port.kind == "fxs":
+                self.fxs[name] = FxsLine(name)
+        self.board.start()
+        for name, port in self.board.ports.items():
+            if port.kind == "e1":
+                self.span_up[name] = bool(getattr(port, "is_up", False))  # later changes: SpanUp/Down
+        log.info("lines: %d bridge ports", len(self.media))
+
+    def stop(self) -> None:
+        """Stop the board, then drop the bridge ports (before libDestroy)."""
+        try:
+            self.board.stop()
+        except Exception:  # shutting down: log and go on to free the media ports
+            log.exception("stopping the board")
+        self.media.clear()
+
+    # --- events -----------------------------------------------------------------------------
+
+    def poll(self) -> None:
+        """Dispatch every queued HAL event (cheap when there are none)."""
+        for event in self.board.drain_events():
+            try:
+                self.dispatch(event)
+            except Exception:  # one bad event must not stop the other ports
+                log.exception("error handling %s on %s", type(event).__name__, event.port)
+
+    def dispatch(self, event: ev.HalEvent) -> None:
+        port = event.port
+        if port in self.fxs:
+            self._fxs_event(self.fxs[port], event)
+        elif isinstance(event, ev.RingStart | ev.CallerId | ev.RingStop | ev.Disconnect):
+            self._fxo_event(port, event)
+        elif isinstance(event, ev.E1Setup):
+            self._e1_setup(event)
+        elif isinstance(event, ev.E1Alerting | ev.E1Connect | ev.E1Disconnect):
+            self._e1_progress(event)
+        elif isinstance(event, ev.SpanDown | ev.SpanUp | ev.SpanAlarm):
+            self._span_event(event)
+        elif isinstance(event, ev.PortFaulted):
+            log.warning("port %s faulted: %s", port, event.reason)
+
+    # --- FXS --------------------------------------------------------------------------------
+
+    def _fxs_event(self, line: FxsLine, event: ev.HalEvent) -> None:
+        port = self.board.ports[line.port]
+        if isinstance(event, ev.OffHook):
+            if line.state == "ringing" and line.leg is not None:
+                line.state = "call"
+                line.leg.offhook()
+            elif line.state == "idle":
+                setting = PortSetting.get_or_none(PortSetting.port == line.port)
+                if setting is not None and not setting.enabled:
+                    return  # a port the admin disabled gets no dial tone
+                line.state, line.digits = "dialing", ""
+                port.play_tone("dial")
+                self._digit_timer(line, FIRST_DIGIT_TIMEOUT)
+        elif isinstance(event, ev.OnHook):
+            self._cancel(line)
+            leg, line.leg = line.leg, None
+            prior, line.state = line.state, "idle"
+            if prior in ("dialing", "busytone"):
+                port.stop_tone()
+            if leg is not None and prior == "call":
+                leg.onhook()
+        elif isinstance(event, ev.Digit) and line.state == "dialing":
+            if not line.digits:
+                port.stop_tone()
+            if event.digit == "#":
+                self._fxs_dialed(line)
+                return
+            line.digits += event.digit
+            if dialplan.exact_match(line.digits):
+                self._fxs_dialed(line)
+            else:
+                self._digit_timer(line, INTER_DIGIT_TIMEOUT)
+        elif isinstance(event, ev.PortFaulted):
+            log.warning("FXS %s faulted: %s", line.port, event.reason)
+
+    def _digit_timer(self, line: FxsLine, seconds: float) -> None:
+        self._cancel(line)
+        line.timer = self.engine.call_later(seconds, lambda: self._fxs_dialed(line))
+
+    @staticmethod
+    def _cancel(line: FxsLine) -> None:
+        if line.timer is not None:
+            line.timer.cancel()
+            line.timer = None
+
+    def _fxs_dialed(self, line: FxsLine) -> None:
+        self._cancel(line)
+        if line.state != "dialing":
+            return
+        setting = PortSetting.get_or_none(PortSetting.port == line.port)
+        caller = (setting.number if setting and setting.number else "") or line.port
+        name = (setting.caller_id_name or setting.label) if setting else ""
+        permission = setting.permission if setting else "internal"
+        leg = FxsLeg(self, line.port)
+        line.leg, line.state = leg, "call"
+        call = LineCall(self.engine, leg, caller, name, line.digits)
+        log.info("call %s: %s (%s) dialed %s", call.uniqueid, line.port, caller, line.digits)
+        self.route(call, line.digits, permission)
+
+    def fxs_released(self, leg: FxsLeg, cause: int) -> None:
+        """The call ended this phone's leg: stop ringing it, or give busy tone until it hangs up."""
+        line = self.fxs[leg.peer]
+        if line.leg is not leg:
+            return
+        port = self.board.ports[leg.peer]
+        line.leg = None
+        if line.state == "ringing":
+            port.stop_ring()
+            line.state = "idle"
+        elif line.state == "call":
+            port.stop_tone()
+            # The far end hung up or is busy: busy tone; anything else failed: congestion.
+            port.play_tone("busy" if cause in (NORMAL, BUSY) else "congestion")
+            line.state = "busytone"
+
+    def fxs_free(self, name: str) -> bool:
+        line = self.fxs.get(name)
+        return line is not None and line.state == "idle" and not self.board.ports[name].faulty
+
+    # --- routing ----------------------------------------------------------------------------
+
+    def route(self, call: LineCall, digits: str, permission: str) -> None:
+        """Route dialed digits from any caller leg; a failure ends the call with a cause."""
+        route = dialplan.resolve(digits, permission)
+        if route.kind == "none":
+            log.info("call %s: %r matches no route", call.uniqueid, digits)
+            call.fail(UNALLOCATED)
+            return
+        if route.kind == "denied":
+            log.info("call %s: %s may not dial %s", call.uniqueid, call.caller, digits)
+            call.fail(21)
+            return
+        try:
+            leg = self.callee_leg(route)
+        except RouteFailed as exc:
+            log.info("call %s: %s", call.uniqueid, exc)
+            call.fail(exc.cause)
+            return
+        call.dial(leg, route.digits or digits)
+
+    def callee_leg(self, route: dialplan.Route) -> CallLeg:
+        """Make the B leg for a route: a SIP dialog, an idle FXS port or a free trunk member."""
+        if route.kind == "sip":
+            return SipLeg(self, self.engine.new_leg(), route.target, inbound=False)
+        if route.kind == "fxs":
+            if not self.fxs_free(route.target):
+                raise RouteFailed(f"{route.target} is busy or faulty", BUSY)
+            line = self.fxs[route.target]
+            leg = FxsLeg(self, route.target)
+            line.leg, line.state = leg, "ringing"
+            return leg
+        group = route.group
+        for member in group.member_list() if group else []:
+            port = self.board.ports.get(member)
+            if port is None or port.faulty:
+                continue
+            if port.kind == "fxo" and self._fxo_free(member):
+                self.fxo_busy.add(member)
+                self.fxo_legs[member] = FxoLeg(self, member, outbound=True)
+                return self.fxo_legs[member]
+            if port.kind == "e1" and self.span_up.get(member):
+                return E1Leg(self, member, None)
+        raise RouteFailed(f"no free line in trunk group {route.target}", NO_CIRCUIT)
+
+    def _fxo_free(self, port: str) -> bool:
+        if port in self.fxo_busy or port in self.fxo_pending:
+            return False
+        return time.monotonic() >= self.fxo_guard.get(port, 0.0)
+
+    def trunk_done(self, port: str) -> None:
+        if port in self.fxo_busy:
+            self.fxo_guard[port] = time.monotonic() + FXO_GUARD
+        self.fxo_busy.discard(port)
+        self.fxo_legs.pop(port, None)
+
+    def inbound(self, leg: CallLeg, trunk: str, caller: str, caller_name: str, did: str) -> LineCall:
+        """A call from a trunk: route it by InboundRoute to an extension or FXS number."""
+        call = LineCall(self.engine, leg, caller, caller_name, did)
+        dest = dialplan.inbound(trunk, did)
+        log.info("call %s: %s from %r to %r -> %s", call.uniqueid, leg.peer, caller, did, dest)
+        if dest is None:
+            call.fail(UNALLOCATED)
+            return call
+        route = dialplan.resolve(dest, "internal")
+        if route.kind not in ("sip", "fxs"):
+            call.fail(UNALLOCATED)
+            return call
+        self.route(call, dest, "internal")
+        return call
+
+    def from_sip(self, sipleg: Any, caller: str, caller_name: str, callee: str, permission: str) -> bool:
+        """A SIP phone dialed an FXS number or an outbound rule; return False to leave it to BridgeCall."""
+        route = dialplan.resolve(callee, permission)
+        if route.kind not in ("fxs", "trunk", "denied"):
+            return False
+        leg = SipLeg(self, sipleg, caller, inbound=True)
+        call = LineCall(self.engine, leg, caller, caller_name, callee)
+        self.route(call, callee, permission)
+        return True
+
+    # --- FXO --------------------------------------------------------------------------------
+
+    def _fxo_event(self, port: str, event: ev.HalEvent) -> None:
+        if isinstance(event, ev.RingStart):
+            if port in self.fxo_busy or port in self.fxo_pending:
+                return
+            self.fxo_pending[port] = self.engine.call_later(CID_WAIT, lambda: self._fxo_route(port, "", ""))
+        elif isinstance(event, ev.CallerId) and port in self.fxo_pending:
+            self.fxo_pending.pop(port).cancel()
+            self._fxo_route(port, event.number, event.name)
+        elif isinstance(event, ev.RingStop):
+            timer = self.fxo_pending.pop(port, None)
+            if timer is not None:
+                timer.cancel()
+            leg = self.fxo_legs.get(port)
+            if leg is not None and not leg.seized:  # the PSTN caller gave up before we answered
+                leg._report_end(NORMAL)
+        elif isinstance(event, ev.Disconnect):
+            leg = self.fxo_legs.get(port)
+            if leg is not None:
+                log.info("%s: far end hung up (%s)", port, event.reason)
+                leg._report_end(NORMAL)
+
+    def _fxo_route(self, port: str, number: str, name: str) -> None:
+        self.fxo_pending.pop(port, None)
+        if port in self.fxo_busy:
+            return
+        self.fxo_busy.add(port)
+        leg = FxoLeg(self, port, outbound=False)
+        self.fxo_legs[port] = leg
+        self.inbound(leg, port, number, name, "")
+
+    # --- E1 ---------------------------------------------------------------------------------
+
+    def _e1_setup(self, event: ev.E1Setup) -> None:
+        span = event.port.split("/", 1)[0]
+        leg = E1Leg(self, span, event.call_ref, event.port)
+        self.e1_calls[(span, event.call_ref)] = leg
+        self.board.ports[span].proceeding(event.call_ref)
+        self.inbound(leg, span, event.calling, "", event.called)
+
+    def _e1_progress(self, event: ev.HalEvent) -> None:
+        span = event.port.split("/", 1)[0]
+        leg = self.e1_calls.get((span, event.call_ref))
+        if leg is None or leg.call is None:
+            return
+        if isinstance(event, ev.E1Alerting):
+            leg.call.leg_alerting(leg)
+        elif isinstance(event, ev.E1Connect):
+            leg.call.leg_answered(leg)
+        elif isinstance(event, ev.E1Disconnect):
+            self.e1_calls.pop((span, event.call_ref), None)
+            leg._report_end(event.cause)
+
+    def _span_event(self, event: ev.HalEvent) -> None:
+        span = event.port
+        if isinstance(event, ev.SpanUp):
+            self.span_up[span] = True
+            log.info("%s up: back in routing", span)
+        elif isinstance(event, ev.SpanDown):
+            self.span_up[span] = False
+            log.warning("%s down (%s): out of routing", span, event.reason)
+
+    # --- status -----------------------------------------------------------------------------
+
+    def ports(self) -> list[dict[str, Any]]:
+        """Every port/channel: HAL info plus its settings and what the core is doing with it."""
+        settings = {s.port: s for s in PortSetting.select()}
+        out = []
+        for name, port in self.board.ports.items():
+            row = dict(port.info())
+            setting = settings.get(name)
+            row["number"] = setting.number if setting else None
+            row["label"] = setting.label if setting else ""
+            row["enabled"] = setting.enabled if setting else True
+            if name in self.fxs:
+                row["call_state"] = self.fxs[name].state
+            elif port.kind == "fxo":
+                row["call_state"] = "busy" if name in self.fxo_busy else "idle"
+            elif port.kind == "e1":
+                row["routing"] = self.span_up.get(name, False)
+                row.setdefault("alarms", sorted(getattr(port, "alarms", ())))
+            out.append(row)
+        return out
