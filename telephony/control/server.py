@@ -24,13 +24,23 @@ log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
 
 
+class EngineBusy(TelephonyError, TimeoutError):
+    """The engine loop did not take a control request in time."""
+
+
 class ControlServer:
     """Serve GET/POST routes; `engine_routes` run on the engine thread, `local_routes` in the HTTP thread."""
 
     def __init__(
-        self, port: int, submit, engine_routes: dict[str, str], local_routes: dict[str, Any]
+        self,
+        port: int,
+        submit,
+        engine_routes: dict[str, str],
+        local_routes: dict[str, Any],
+        engine_timeout: float = 10.0,
     ) -> None:
         self.submit = submit
+        self.engine_timeout = engine_timeout
         self.engine_routes = engine_routes
         self.local_routes = local_routes
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
@@ -50,7 +60,13 @@ class ControlServer:
         command = self.engine_routes[key]
         reply: Future = Future()
         self.submit(ControlRequest(command, args, reply))
-        return reply.result(timeout=10)
+        try:
+            return reply.result(timeout=self.engine_timeout)
+        except FutureTimeout:
+            # Only the wait for the engine loop means "busy"; a route's own timeout is its error.
+            raise EngineBusy(
+                f"pbx-core busy: the engine loop did not answer in {self.engine_timeout:g} s"
+            ) from None
 
     def _handler(self):
         server = self
@@ -89,8 +105,8 @@ class ControlServer:
                     self._reply(HTTPStatus.OK, server.call(key, args))
                 except NotFound as exc:
                     self._reply(HTTPStatus.NOT_FOUND, {"error": str(exc)})
-                except FutureTimeout:
-                    self._reply(HTTPStatus.SERVICE_UNAVAILABLE, {"error": "pbx-core busy: no answer in 10 s"})
+                except EngineBusy as exc:
+                    self._reply(HTTPStatus.SERVICE_UNAVAILABLE, {"error": str(exc)})
                 except (TelephonyError, KeyError, ValueError) as exc:
                     status = (
                         HTTPStatus.BAD_GATEWAY if isinstance(exc, ControlError) else HTTPStatus.BAD_REQUEST
