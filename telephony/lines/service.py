@@ -70,6 +70,7 @@ class LineService:
         self.fxo_pending: dict[str, Any] = {}  # ringing FXO line -> CID wait timer
         self.fxo_legs: dict[str, FxoLeg] = {}
         self.fxo_guard: dict[str, float] = {}  # port -> monotonic time it may be seized again
+        self.hunt_last: dict[str, str] = {}  # trunk group name -> member used last (round-robin)
         self.e1_calls: dict[tuple[str, int], E1Leg] = {}
         self.span_up: dict[str, bool] = {}
 
@@ -237,17 +238,30 @@ class LineService:
             line.leg, line.state = leg, "ringing"
             return leg
         group = route.group
-        for member in group.member_list() if group else []:
+        for member in self.hunt_order(group):
             port = self.board.ports.get(member)
             if port is None or port.faulty:
                 continue
             if port.kind == "fxo" and self._fxo_free(member):
+                self.hunt_last[group.name] = member
                 self.fxo_busy.add(member)
                 self.fxo_legs[member] = FxoLeg(self, member, outbound=True)
                 return self.fxo_legs[member]
             if port.kind == "e1" and self.span_up.get(member):
                 return E1Leg(self, member, None)
         raise RouteFailed(f"no free line in trunk group {route.target}", NO_CIRCUIT)
+
+    def hunt_order(self, group) -> list[str]:
+        """Return the group's members in the order to try: as listed (linear), or starting after
+        the member used last (round-robin, so wear and charges spread over the lines)."""
+        if group is None:
+            return []
+        members = group.member_list()
+        if group.hunt != "round-robin" or not members:
+            return members
+        last = self.hunt_last.get(group.name)
+        start = members.index(last) + 1 if last in members else 0
+        return members[start:] + members[:start]
 
     def _fxo_free(self, port: str) -> bool:
         if port in self.fxo_busy or port in self.fxo_pending:

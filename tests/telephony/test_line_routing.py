@@ -93,6 +93,18 @@ def test_fxo_hunt_skips_faulty_and_busy_members_then_gives_no_circuit(lines):
         lines.callee_leg(dialplan.resolve("0116", "local"))
 
 
+def test_round_robin_trunk_group_starts_after_the_line_used_last(lines):
+    lines.board.ports["fxo3"] = FakePort("fxo3", "fxo")
+    TrunkGroup.update(members="fxo1,fxo2,fxo3", hunt="round-robin").where(TrunkGroup.name == "pstn").execute()
+    used = []
+    for digits in ("0114", "0115", "0116"):
+        leg = lines.callee_leg(dialplan.resolve(digits, "local"))
+        used.append(leg.peer)
+        lines.trunk_done(leg.peer)
+        lines.fxo_guard.clear()  # the release guard is not what this test is about
+    assert used == ["fxo2", "fxo3", "fxo2"]  # fxo1 is faulty; each call starts after the last line
+
+
 def test_e1_out_of_routing_gives_no_circuit(lines):
     lines.span_up["e1"] = False
     with pytest.raises(RouteFailed) as refused:
