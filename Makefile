@@ -25,6 +25,7 @@ format: setup
 
 bench: setup
 	@$(PY) bench/sip_load.py
+	@$(PY) bench/hal_frames.py
 
 pbxctl: setup
 	@$(VENV)/bin/pbxctl $(ARGS)
