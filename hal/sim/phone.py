@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 PULSE_BREAK, PULSE_MAKE, PULSE_INTERDIGIT = 3, 2, 35  # in 20 ms periods: 60 ms, 40 ms, 700 ms
 DTMF_ON_MS, DTMF_OFF_MS = 100, 100
+STALL_TIMEOUT = 2.0  # seconds of wall time without a mouthpiece frame going out before dial() gives up
 REVERSED = (slic.LF_REVERSE_ACTIVE, slic.LF_REVERSE_OHT, slic.LF_RING_OPEN)
 
 
@@ -46,9 +47,14 @@ class SimPhone:
         self._plan: collections.deque[list[Any]] = collections.deque()  # [hook state, periods]
         self._plan_done = threading.Event()
         self._plan_done.set()
+        # Mouthpiece audio. Frames are numbered as queued (_tx_queued) and sent (_tx_sent), so a dial
+        # waits for its own last frame, not for a shared "queue empty" flag; _tx_hangups counts the
+        # on-hooks that discarded the queue (a dial in progress ends there).
         self._tx: collections.deque[bytes] = collections.deque()
-        self._tx_done = threading.Event()
-        self._tx_done.set()
+        self._tx_cond = threading.Condition()
+        self._tx_queued = 0
+        self._tx_sent = 0
+        self._tx_hangups = 0
         self._recording: Recording | None = None
         self._cid = CallerIdReceiver()
         self._tones = ToneTracker(self._log)
@@ -64,6 +70,7 @@ class SimPhone:
 
     def onhook(self) -> None:
         self._set_hook(False)
+        self._discard_tx()
 
     def flash(self, ms: int = 300, timeout: float = 5.0) -> None:
         """Break the loop for `ms` and make it again (blocks until done)."""
@@ -86,14 +93,45 @@ class SimPhone:
             self._run_plan(plan, timeout or 2.0 + 1.6 * len(digits))
             return
         frames = dtmf_frames(digits, DTMF_ON_MS, DTMF_OFF_MS)
-        self.play_frames(frames)
-        if not self._tx_done.wait(timeout or 2.0 + 0.5 * len(digits)):
-            raise TimeoutError(f"{self.port}: dialing did not finish (is the board running?)")
+        with self._tx_cond:  # queue and note the hang-up count at once: a hang-up in between ends it
+            hangups = self._tx_hangups
+            last = self.play_frames(frames)
+        self._wait_sent(last, hangups, timeout or STALL_TIMEOUT, "dialing")
 
-    def play_frames(self, frames: list[bytes]) -> None:
-        """Send audio frames into the line (the mouthpiece), after whatever is already queued."""
-        self._tx_done.clear()
-        self._tx.extend(frames)
+    def play_frames(self, frames: list[bytes]) -> int:
+        """Send audio frames into the line (the mouthpiece), after whatever is already queued.
+
+        Returns the number of the last frame queued (for _wait_sent)."""
+        with self._tx_cond:
+            self._tx.extend(frames)
+            self._tx_queued += len(frames)
+            return self._tx_queued
+
+    def _wait_sent(self, last: int, hangups: int, stall: float, what: str) -> None:
+        """Block until frame `last` went out. Sending runs on bus time, so a slow host (or audio queued
+        in front) only makes this take longer; it fails if no frame goes out for `stall` seconds (the
+        clock stopped) or the handset is put down (the queue is discarded)."""
+        with self._tx_cond:
+            while True:
+                if self._tx_hangups != hangups:
+                    raise RuntimeError(f"{self.port}: {what} cut short: the handset was put down")
+                if self._tx_sent >= last:
+                    return
+                sent = self._tx_sent
+                self._tx_cond.wait(stall)
+                if self._tx_sent == sent and self._tx_hangups == hangups:
+                    raise TimeoutError(
+                        f"{self.port}: {what} did not finish: no audio went out for {stall:.1f} s "
+                        f"({last - sent} frames to go; is the board running?)"
+                    )
+
+    def _discard_tx(self) -> None:
+        """The handset is down: nothing queued to be said survives into the next call."""
+        with self._tx_cond:
+            self._tx.clear()
+            self._tx_sent = self._tx_queued
+            self._tx_hangups += 1
+            self._tx_cond.notify_all()
 
     def record(self, path: Path, seconds: float, wait: bool = True) -> Recording:
         """Record what the earpiece hears for `seconds` into a WAV file."""
@@ -168,10 +206,12 @@ class SimPhone:
         elif linefeed not in (slic.LF_OPEN, slic.LF_RINGING):
             self._hear_on_hook(heard)
         if self.hook_offhook and self._tx:
-            frame = self._tx.popleft()
-            if not self._tx:
-                self._tx_done.set()
-            return frame
+            with self._tx_cond:
+                if self.hook_offhook and self._tx:
+                    frame = self._tx.popleft()
+                    self._tx_sent += 1
+                    self._tx_cond.notify_all()
+                    return frame
         return SILENCE
 
     def _hear_on_hook(self, heard: bytes) -> None:
