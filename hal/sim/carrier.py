@@ -178,7 +178,15 @@ class CarrierSim:
 
     # --- calls ----------------------------------------------------------------------------------
     def call(self, calling: str, called: str, channel: int | str | None = None) -> int:
-        """Offer a call to the box (exclusive channel; "any channel" when the carrier has none free)."""
+        """Offer a call to the box (exclusive channel; "any channel" when the carrier has none free).
+
+        A carrier places calls only on an established D-channel: when its own link is still coming
+        up (the box may see its side up a moment earlier), wait for it briefly instead of refusing.
+        """
+        try:
+            self.wait_for(lambda: self.sig.up, timeout=3.0, what="the carrier's D-channel")
+        except TimeoutError:
+            pass  # place_call below refuses with SpanNotReady (cause 38), naming the reason
         with self._lock:
             ts = None if channel is None else _timeslot(channel)
             call_id = self.sig.place_call(calling, called, ts, any_channel=True)
