@@ -219,7 +219,8 @@ def render_section(results: Results, rate_target: int, load_target: int, method:
         "",
         *load_table(results.loads),
         "",
-        "CPU % is per process group over the step (100 = one core busy); machine busy % is of all "
+        "CPU % is per process group (100 = one core busy) over the middle half of a rate step, while SIPp "
+        "is still sending calls, and over the measuring window of a concurrency step; machine busy % is of all "
         f"{results.machine.get('cpus', '?')} cores. SIPp, the RTP tap and the box share the same machine; "
         "'other processes' is whatever else ran on it meanwhile (not the box, not the bench); steal % is "
         "CPU time the hypervisor gave to other VMs (this machine is a VM), of all cores. RTP loss "
