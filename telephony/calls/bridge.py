@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 import pjsua2 as pj
 
-from telephony.cdr import CdrRecord, LegRecord
+from telephony.calls.record import CallRecord
+from telephony.cdr import LegRecord
 from telephony.models import utcnow
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def caller_code(code: int) -> int:
     return 500
 
 
-class BridgeCall:
+class BridgeCall(CallRecord):
     """One call from an authenticated extension (A) to another number (B)."""
 
     def __init__(self, engine: Engine, a: Leg, caller: str, caller_name: str, callee: str) -> None:
@@ -258,30 +259,7 @@ class BridgeCall:
     def _maybe_finish(self) -> None:
         if not (self._leg_done(self.a) and self._leg_done(self.b)):
             return
-        end = utcnow()
         self.engine.finish(
             self,
-            CdrRecord(
-                uniqueid=self.uniqueid,
-                caller=self.caller,
-                caller_name=self.caller_name,
-                callee=self.callee,
-                start=self.start,
-                answer=self.answered_at,
-                end=end,
-                disposition=self.disposition or "FAILED",
-                status_code=self.status_code,
-                hangup_by=self.hangup_by,
-                legs=list(self.legs.values()),
-            ),
+            self.cdr_record(),
         )
-
-    def summary(self) -> dict:
-        return {
-            "uniqueid": self.uniqueid,
-            "caller": self.caller,
-            "callee": self.callee,
-            "state": self.state,
-            "start": self.start.isoformat(),
-            "answer": self.answered_at.isoformat() if self.answered_at else None,
-        }

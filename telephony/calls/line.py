@@ -12,7 +12,8 @@ import uuid
 from typing import TYPE_CHECKING
 
 from telephony.calls.legs import BUSY, NO_ANSWER, NORMAL, UNALLOCATED, CallLeg, SipLeg
-from telephony.cdr import CdrRecord, LegRecord
+from telephony.calls.record import CallRecord
+from telephony.cdr import LegRecord
 from telephony.models import utcnow
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ DISPOSITION = {BUSY: "BUSY", NO_ANSWER: "NO ANSWER"}
 SIP_STATUS = {BUSY: 486, NO_ANSWER: 480, UNALLOCATED: 404}
 
 
-class LineCall:
+class LineCall(CallRecord):
     """One call from leg A (caller) to leg B (callee) where a leg is a line or a SIP dialog."""
 
     def __init__(self, engine: Engine, a: CallLeg, caller: str, caller_name: str, callee: str) -> None:
@@ -212,28 +213,5 @@ class LineCall:
                 self.engine.legs.discard(leg.leg)
         self.engine.finish(
             self,
-            CdrRecord(
-                uniqueid=self.uniqueid,
-                caller=self.caller,
-                caller_name=self.caller_name,
-                callee=self.callee,
-                start=self.start,
-                answer=self.answered_at,
-                end=utcnow(),
-                disposition=self.disposition or "FAILED",
-                status_code=self.status_code,
-                hangup_by=self.hangup_by,
-                legs=list(self.legs.values()),
-            ),
+            self.cdr_record(),
         )
-
-    def summary(self) -> dict:
-        return {
-            "uniqueid": self.uniqueid,
-            "caller": self.caller,
-            "callee": self.callee,
-            "state": self.state,
-            "start": self.start.isoformat(),
-            "answer": self.answered_at.isoformat() if self.answered_at else None,
-            "legs": [leg.peer for leg in (self.a, self.b) if leg is not None],
-        }
