@@ -5,6 +5,7 @@ from __future__ import annotations
 import array
 import glob
 import shutil
+import socket
 import subprocess
 from pathlib import Path
 
@@ -16,8 +17,23 @@ from tests.support.box import free_port, wait_until
 SECRETS = {"2101": "SoftPhoneA77", "2102": "SoftPhoneB88"}
 
 
+def port_pair() -> int:
+    """Return a port free for UDP and TCP whose next port is free too: baresip binds TLS on port + 1."""
+    for _ in range(50):
+        port = free_port(also_udp=True)
+        for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+            with socket.socket(socket.AF_INET, kind) as sock:
+                try:
+                    sock.bind(("127.0.0.1", port + 1))
+                except OSError:
+                    break
+        else:
+            return port
+    raise RuntimeError("no free port pair")
+
+
 def baresip_config(home: Path, number: str, box_sip: str, freq: int) -> None:
-    port = free_port(also_udp=True)
+    port = port_pair()
     home.mkdir()
     (home / "config").write_text(
         "\n".join(
@@ -70,7 +86,13 @@ def test_baresip_phones_register_call_and_hear_each_other(box, tmp_path):
             regs = box.control.status().get("registrations", [])
             return "2102" in {r["aor"] for r in regs}
 
-        wait_until(b_registered, 15, "baresip 2102 to register")
+        try:
+            wait_until(b_registered, 30, "baresip 2102 to register")
+        except AssertionError as err:
+            b.terminate()
+            raise AssertionError(
+                f"baresip 2102 did not register; it said:\n{b.communicate(timeout=10)[0].decode()}"
+            ) from err
         a = subprocess.Popen(
             ["baresip", "-f", str(a_home), "-e", "/dial 2102"],
             stdout=subprocess.PIPE,
