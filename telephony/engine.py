@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 LOOP_SLICE_MS = 10
 
 
+def _noop() -> None:
+    return None
+
+
 class Timer:
     """A one-shot callback the loop runs at `due` unless cancelled."""
 
@@ -44,7 +48,10 @@ class Timer:
         return (self.due, self.seq) < (other.due, other.seq)
 
     def cancel(self) -> None:
+        # Drop the callback now: it holds the call and its pjsua2 Call objects, and a pj.Call freed
+        # late (after pjsua reused its slot) would hang up whichever new call has that slot.
         self.cancelled = True
+        self.func = _noop
 
 
 class Engine:
