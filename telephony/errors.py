@@ -1,5 +1,9 @@
 """Errors raised by the telephony domain; every one roots at TelephonyError."""
 
+from __future__ import annotations
+
+from telephony.messages import Phrase, render
+
 
 class TelephonyError(Exception):
     """Base of every error the telephony package raises."""
@@ -30,3 +34,19 @@ class NotFound(TelephonyError, LookupError):
 
 class ControlError(TelephonyError, ConnectionError):
     """The control API of pbx-core could not be reached or refused a request."""
+
+
+class InUse(TelephonyError, ValueError):
+    """An object other rows refer to cannot be deleted; nothing was changed.
+
+    `what` and each of `users` are telephony.messages.Phrase objects, so every front end can
+    render the refusal in its reader's language with `render(language)`.
+    """
+
+    def __init__(self, what: Phrase, users: list[Phrase]) -> None:
+        self.what = what
+        self.users = users
+        super().__init__(self.render("en"))
+
+    def render(self, language: str) -> str:
+        return render("inuse.refused", language, what=self.what, users=self.users)

@@ -6,6 +6,9 @@ renders them in the user's language with `render()`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 LANGUAGES = ("zh-CN", "en")
 DEFAULT_LANGUAGE = "zh-CN"
 
@@ -154,6 +157,29 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "routing.trunk_group": {"en": "choose an existing trunk group", "zh-CN": "请选择已有的中继组"},
     "routing.port.not_found": {"en": "port {port} does not exist", "zh-CN": "端口 {port} 不存在"},
+    # --- refusing to delete what other rows use (telephony/routing/usage) ---
+    "inuse.refused": {"en": "{what} is used by {users}", "zh-CN": "{what} 正被{users}使用"},
+    "inuse.extension": {"en": "extension {name}", "zh-CN": "分机 {name}"},
+    "inuse.number": {"en": "number {name}", "zh-CN": "号码 {name}"},
+    "inuse.trunk_group": {"en": "trunk group {name}", "zh-CN": "中继组 {name}"},
+    "inuse.inbound_route": {"en": "inbound route '{name}'", "zh-CN": "呼入路由“{name}”"},
+    "inuse.dial_rule": {"en": "dial rule '{name}'", "zh-CN": "拨号规则“{name}”"},
+    "inuse.port": {"en": "port {name}", "zh-CN": "端口 {name}"},
+    "list.and": {"en": " and ", "zh-CN": "和"},
+    "list.comma": {"en": ", ", "zh-CN": "、"},
+    # --- the line tables in the configuration document (telephony/configdoc) ---
+    "config.type.string_list": {
+        "en": "must be a list of names, e.g. [fxo1, fxo2]",
+        "zh-CN": "必须是名称列表，例如 [fxo1, fxo2]",
+    },
+    "config.port.fxs_only": {
+        "en": "only FXS ports have a number, caller_id_name or permission",
+        "zh-CN": "只有 FXS 端口才有 number、caller_id_name 或 permission",
+    },
+    "config.ref.kept": {
+        "en": "{what} is left out but still used by {users} (kept: the document has no {section})",
+        "zh-CN": "{what} 未列出，但仍被{users}使用（文档中没有 {section}，因此保留）",
+    },
     # --- pbxctl (telephony/cli) ---
     "cli.warning": {"en": "warning", "zh-CN": "警告"},
     "cli.internal": {"en": "internal error: {reason}", "zh-CN": "内部错误：{reason}"},
@@ -196,6 +222,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "cli.extension.added": {"en": "extension {number} added", "zh-CN": "已添加分机 {number}"},
     "cli.extension.deleted": {"en": "extension {number} deleted", "zh-CN": "已删除分机 {number}"},
     "cli.extension.none": {"en": "no extensions", "zh-CN": "没有分机"},
+    "cli.extension.saved": {"en": "extension {number} saved", "zh-CN": "已保存分机 {number}"},
+    "cli.col.permission": {"en": "PERMISSION", "zh-CN": "外呼权限"},
     "cli.cdr.none": {"en": "no calls recorded", "zh-CN": "没有通话记录"},
     "cli.config.exported": {"en": "configuration exported to {path}", "zh-CN": "配置已导出到 {path}"},
     "cli.config.section": {
@@ -226,8 +254,40 @@ CATALOG: dict[str, dict[str, str]] = {
 }
 
 
+@dataclass(frozen=True)
+class Phrase:
+    """A message rendered only once the reader's language is known; usable as another message's argument.
+
+    A list or tuple of phrases as an argument is joined as a sentence list ("a, b and c").
+    """
+
+    key: str
+    name: str = ""
+
+    def render(self, language: str = DEFAULT_LANGUAGE) -> str:
+        return render(self.key, language, name=self.name)
+
+
+def join(items: Iterable[str], language: str = DEFAULT_LANGUAGE) -> str:
+    """Join words as a list in `language`: "a", "a and b", "a, b and c" (中文：a、b和c)."""
+    words = list(items)
+    if len(words) <= 1:
+        return "".join(words)
+    comma, last = render("list.comma", language), render("list.and", language)
+    return comma.join(words[:-1]) + last + words[-1]
+
+
+def _resolve(value: object, language: str) -> object:
+    if isinstance(value, Phrase):
+        return value.render(language)
+    if isinstance(value, list | tuple) and value and all(isinstance(v, Phrase) for v in value):
+        return join((v.render(language) for v in value), language)
+    return value
+
+
 def render(key: str, language: str = DEFAULT_LANGUAGE, **args: object) -> str:
     """Return the message for `key` in `language` (English when missing), with arguments filled in."""
+    args = {k: _resolve(v, language) for k, v in args.items()}
     entry = CATALOG.get(key)
     if entry is None:
         return key.format(**args) if args else key

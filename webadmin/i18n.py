@@ -127,6 +127,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-CN": "留空则保留原密码（修改分机号时必须重新设置）。",
     },
     "extensions.enabled": {"en": "Enabled", "zh-CN": "启用"},
+    "extensions.permission": {"en": "Outbound permission", "zh-CN": "外呼权限"},
+    "extensions.permission_hint": {
+        "en": "Dial rules to outside lines need this class or higher.",
+        "zh-CN": "外线拨号规则要求此权限或更高权限。",
+    },
     "extensions.state": {"en": "State", "zh-CN": "状态"},
     "extensions.state_on": {"en": "Enabled", "zh-CN": "已启用"},
     "extensions.state_off": {"en": "Disabled", "zh-CN": "已停用"},

@@ -28,7 +28,7 @@ from telephony.boxconfig import BoxConfig
 from telephony.configdoc import ConfigDocError, ConfigDocService, describe
 from telephony.configdoc.schema import MAX_DOCUMENT_BYTES
 from telephony.control.client import ControlClient
-from telephony.errors import ConfigError, ControlError, NotFound, TelephonyError, ValidationError
+from telephony.errors import ConfigError, ControlError, InUse, NotFound, TelephonyError, ValidationError
 from telephony.extensions.service import ExtensionInput, ExtensionService
 from telephony.messages import LANGUAGES, render
 from telephony.models import CallLeg, Cdr, open_database
@@ -38,7 +38,13 @@ log = logging.getLogger("pbxctl")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 SUPERVISOR_STATES = {"STOPPED", "STARTING", "RUNNING", "BACKOFF", "STOPPING", "EXITED", "FATAL", "UNKNOWN"}
 # Option names the person typed, for ValidationError fields of `extension add`.
-FIELD_LABELS = {"number": "NUMBER", "name": "--name", "secret": "--secret", "enabled": "--disabled"}
+FIELD_LABELS = {
+    "number": "NUMBER",
+    "name": "--name",
+    "secret": "--secret",
+    "enabled": "--disabled",
+    "permission": "--permission",
+}
 
 
 class UsageError(Exception):
@@ -228,9 +234,32 @@ def cmd_extension_add(cli: Cli, args: argparse.Namespace) -> int:
     if secret == "-":  # keeps the secret out of the process list and the shell history
         secret = sys.stdin.readline().rstrip("\r\n")
     control = cli.control()
-    data = ExtensionInput(number=args.number, name=args.name, secret=secret, enabled=not args.disabled)
+    data = ExtensionInput(
+        number=args.number,
+        name=args.name,
+        secret=secret,
+        enabled=not args.disabled,
+        permission=args.permission,
+    )
     ext = ExtensionService(control).create(data)
     cli.say(cli.t("cli.extension.added", number=ext.number))
+    cli.warn_if_not_reloaded(control)
+    return EXIT_OK
+
+
+def cmd_extension_set(cli: Cli, args: argparse.Namespace) -> int:
+    control = cli.control()
+    service = ExtensionService(control)
+    try:
+        ext = service.get(args.number)
+    except NotFound:
+        raise CommandFailed(cli.t("extension.not_found", number=args.number)) from None
+    # Everything not given stays as it is; an empty secret keeps the password.
+    data = ExtensionInput(
+        number=ext.number, name=ext.name, enabled=bool(ext.enabled), permission=args.permission
+    )
+    service.update(ext.number, data)
+    cli.say(cli.t("cli.extension.saved", number=ext.number))
     cli.warn_if_not_reloaded(control)
     return EXIT_OK
 
@@ -239,13 +268,17 @@ def cmd_extension_list(cli: Cli, args: argparse.Namespace) -> int:
     extensions = ExtensionService().list()
     if args.json:
         _print_json(
-            cli, [{"number": e.number, "name": e.name, "enabled": bool(e.enabled)} for e in extensions]
+            cli,
+            [
+                {"number": e.number, "name": e.name, "enabled": bool(e.enabled), "permission": e.permission}
+                for e in extensions
+            ],
         )
     elif not extensions:
         cli.say(cli.t("cli.extension.none"))
     else:
-        rows = [(e.number, e.name, cli.yes_no(e.enabled)) for e in extensions]
-        cli.table(("cli.col.number", "cli.col.name", "cli.col.enabled"), rows)
+        rows = [(e.number, e.name, cli.yes_no(e.enabled), e.permission) for e in extensions]
+        cli.table(("cli.col.number", "cli.col.name", "cli.col.enabled", "cli.col.permission"), rows)
     return EXIT_OK
 
 
@@ -255,6 +288,7 @@ def cmd_extension_delete(cli: Cli, args: argparse.Namespace) -> int:
         ExtensionService(control).delete(args.number)
     except NotFound:
         raise CommandFailed(cli.t("extension.not_found", number=args.number)) from None
+    # InUse (an inbound route or port uses the number) reaches main(): nothing was deleted.
     cli.say(cli.t("cli.extension.deleted", number=args.number))
     cli.warn_if_not_reloaded(control)
     return EXIT_OK
@@ -382,11 +416,13 @@ def _limit(text: str) -> int:
 IMPORT_HELP = (
     "Apply a configuration document (FILE, or - for stdin) in one transaction: it is validated whole and\n"
     "either applied whole or not at all. The document is the full desired state of every section it\n"
-    "contains: extensions not listed in it are DELETED, keys left out of `settings` go back to their\n"
-    "defaults. "
-    "Sections left out of the document are not touched. Each extension needs `secret` (a new\n"
-    "password) or `ha1` and `ha1b` (hashes, as exported). Afterwards pbx-core is asked to reload.\n"
-    "Errors name the key path, counting list items from 0: extensions[2] is the third extension.\n\n"
+    "contains: extensions, trunk groups, inbound routes and dial rules not listed in it are DELETED,\n"
+    "ports not listed and keys left out of `settings` go back to their defaults. Sections left out\n"
+    "of the document are not touched. Each extension needs `secret` (a new password) or `ha1` and\n"
+    "`ha1b` (hashes, as exported). Afterwards pbx-core is asked to reload.\n"
+    "Errors name the key path, counting list items from 0: extensions[2] is the third extension.\n"
+    "A route's destination and a rule's trunk group must be in the document or kept (section left out);\n"
+    "removing what a kept route or rule uses is an error.\n\n"
 )
 
 
@@ -408,18 +444,32 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true", help="print JSON")
     status.set_defaults(func=cmd_status)
 
-    ext = command(top, "extension", "add, list and delete extensions")
+    ext = command(top, "extension", "add, change, list and delete extensions")
     ext_sub = ext.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = command(ext_sub, "add", "add an extension and reload pbx-core")
     add.add_argument("number", metavar="NUMBER", help="2 to 8 digits, not starting with 0")
     add.add_argument("--name", default="", help="display name")
     add.add_argument("--secret", required=True, help="SIP password; - reads it from stdin")
     add.add_argument("--disabled", action="store_true", help="create it disabled")
+    add.add_argument(
+        "--permission",
+        default="national",
+        metavar="CLASS",
+        help="outbound class: internal, local, national (default) or international",
+    )
     add.set_defaults(func=cmd_extension_add)
+    change = command(ext_sub, "set", "change an extension's outbound permission and reload pbx-core")
+    change.add_argument("number", metavar="NUMBER")
+    change.add_argument(
+        "--permission", required=True, metavar="CLASS", help="internal, local, national or international"
+    )
+    change.set_defaults(func=cmd_extension_set)
     lst = command(ext_sub, "list", "list extensions")
     lst.add_argument("--json", action="store_true", help="print JSON")
     lst.set_defaults(func=cmd_extension_list)
-    delete = command(ext_sub, "delete", "delete an extension and reload pbx-core")
+    delete = command(
+        ext_sub, "delete", "delete an extension and reload pbx-core (refused while a route or port uses it)"
+    )
     delete.add_argument("number", metavar="NUMBER")
     delete.set_defaults(func=cmd_extension_delete)
 
@@ -505,6 +555,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandFailed as exc:
         return _fail(err, str(exc))
     except ConfigDocError as exc:
+        return _fail(err, exc.render(lang))
+    except InUse as exc:
         return _fail(err, exc.render(lang))
     except ValidationError as exc:
         return _fail(err, _validation_text(exc, cli, getattr(args, "number", "")))

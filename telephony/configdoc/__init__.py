@@ -1,4 +1,4 @@
-"""The configuration document: the box's settings and extensions as one YAML file, out and back in."""
+"""The configuration document: settings, extensions and line tables as one YAML file, out and back in."""
 
 from telephony.configdoc.schema import SECTIONS, VERSION, ConfigDocError, describe, parse_document
 from telephony.configdoc.service import ConfigDocService, Counts, ImportResult, Notice

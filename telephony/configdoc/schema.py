@@ -131,6 +131,23 @@ class Bool(Type):
         return text.strip().lower() in ("1", "true", "yes", "on")
 
 
+@dataclasses.dataclass(frozen=True)
+class StrList(Type):
+    """A list of short strings (a trunk group's members); what each may be is the service's rule."""
+
+    max_items: int = 64
+    max_len: int = 64
+
+    def parse(self, value: Any) -> list[str]:
+        if (
+            not isinstance(value, list)
+            or len(value) > self.max_items
+            or not all(isinstance(v, str) and len(v) <= self.max_len and v.isprintable() for v in value)
+        ):
+            raise Invalid("config.type.string_list")
+        return list(value)
+
+
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
@@ -146,6 +163,10 @@ SECRET = Str(max_len=256, printable=False)
 NUMBER = Str(max_len=8, pattern=NUMBER_RE, pattern_message="extension.number.format")
 REALM = Str(max_len=64, pattern=REALM_RE, pattern_message="config.realm.format")
 BOOL = Bool()
+# Line tables: the document checks only the type; telephony.routing.service's validators (run at
+# import, against the database as the document leaves it) own every rule, so no rule is written twice.
+WORD = Str(max_len=64)
+INT = Int(-(2**31), 2**31 - 1)
 
 
 # --- tables ----------------------------------------------------------------------------------------
@@ -165,14 +186,15 @@ class Field:
 class Section:
     """A top-level key of the document: one mapping (`many=False`) or a list of mappings (`many=True`).
 
-    `unique` names the field no two items of a list may share; it is how items are matched to rows.
+    `unique` names the fields whose values no two items of a list may share (together); it is how
+    items are matched to rows. A duplicate is reported at the last of them.
     """
 
     name: str
     fields: tuple[Field, ...]
     help: str
     many: bool = False
-    unique: str = ""
+    unique: tuple[str, ...] = ()
 
     def field(self, key: str) -> Field:
         return next(f for f in self.fields if f.key == key)
@@ -201,14 +223,78 @@ EXTENSIONS = Section(
         Field("secret", SECRET, None, "SIP password (import only; stored as hashes, never exported)"),
         Field("ha1", HEX32, None, "md5(number:realm:secret), 32 lowercase hex; with ha1b instead of secret"),
         Field("ha1b", HEX32, None, "md5(number@realm:realm:secret), 32 lowercase hex"),
+        Field(
+            "permission",
+            WORD,
+            "national",
+            "outbound class: internal, local, national or international (dial rules need one)",
+        ),
     ),
     "every extension of the box; extensions missing from the list are deleted",
     many=True,
-    unique="number",
+    unique=("number",),
 )
 
-# In apply order: settings first, so extensions hash their secrets with the new realm.
-SECTIONS: tuple[Section, ...] = (SETTINGS, EXTENSIONS)
+PORTS = Section(
+    "ports",
+    (
+        Field("port", WORD, REQUIRED, "fxs1.., fxo1.. or e1"),
+        Field("enabled", BOOL, True, "false: an FXS phone gets no dial tone"),
+        Field("label", TEXT, "", "free text, at most 64 characters"),
+        Field("number", WORD, None, 'FXS only: the number of its phone; quote it: "201"'),
+        Field("caller_id_name", TEXT, None, "FXS only: name shown to callees"),
+        Field("permission", WORD, None, "FXS only: outbound class (default national)"),
+    ),
+    "settings of the board's ports; a port missing from the list goes back to its defaults",
+    many=True,
+    unique=("port",),
+)
+
+TRUNK_GROUPS = Section(
+    "trunk_groups",
+    (
+        Field("name", WORD, REQUIRED, "letters, digits, . _ -; dial rules name it"),
+        Field("kind", WORD, REQUIRED, "fxo, e1 or sip"),
+        Field("members", StrList(), [], "fxo: [fxo1, fxo2]; e1: [e1]; sip: trunk names"),
+        Field("hunt", WORD, "linear", "linear or round-robin"),
+    ),
+    "lines used together for outbound calls; groups missing from the list are deleted",
+    many=True,
+    unique=("name",),
+)
+
+INBOUND_ROUTES = Section(
+    "inbound_routes",
+    (
+        Field("trunk", WORD, REQUIRED, "fxo1.., e1, or * for any"),
+        Field("did", WORD, "", "E1 called number; empty: any"),
+        Field("destination", WORD, REQUIRED, "an extension or FXS port number, in this document or kept"),
+        Field("priority", INT, 100, "0 to 9999, lower first"),
+    ),
+    "where calls arriving on a trunk go; routes missing from the list are deleted",
+    many=True,
+    unique=("trunk", "did"),
+)
+
+DIAL_RULES = Section(
+    "dial_rules",
+    (
+        Field("name", TEXT, "", "free text, at most 32 characters"),
+        Field("prefix", WORD, REQUIRED, 'digits the dialed number starts with; quote it: "0"'),
+        Field("min_length", INT, 1, "digits dialed before the call is placed, 1 to 32"),
+        Field("strip", INT, 0, "digits removed from the front, 0 to 16"),
+        Field("prepend", WORD, "", "digits put in front, optionally starting with +"),
+        Field("trunk_group", WORD, REQUIRED, "name of a trunk group, in this document or kept"),
+        Field("permission", WORD, "local", "class an extension needs to use the rule"),
+        Field("priority", INT, 100, "0 to 9999, lower first"),
+    ),
+    "outbound rules, in the order tried; rules missing from the list are deleted",
+    many=True,
+)
+
+# In apply order: settings first, so extensions hash their secrets with the new realm; then what
+# others refer to before what refers to it (numbers before routes, trunk groups before rules).
+SECTIONS: tuple[Section, ...] = (SETTINGS, EXTENSIONS, PORTS, TRUNK_GROUPS, INBOUND_ROUTES, DIAL_RULES)
 
 
 def describe() -> str:
@@ -260,13 +346,13 @@ def parse_section(section: Section, value: Any, source: str = "") -> Any:
     if section.unique:
         first: dict[Any, int] = {}
         for i, item in enumerate(items):
-            key = item[section.unique]
+            key = tuple(item[f] for f in section.unique)
             if key in first:
                 raise ConfigDocError(
-                    f"{section.name}[{i}].{section.unique}",
+                    f"{section.name}[{i}].{section.unique[-1]}",
                     "config.duplicate",
                     source,
-                    value=key,
+                    value=" ".join(str(k) for k in key if k != ""),
                     other=f"{section.name}[{first[key]}]",
                 )
             first[key] = i

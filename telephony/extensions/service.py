@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from telephony.control.client import ControlClient
 from telephony.errors import ControlError, NotFound, ValidationError
-from telephony.models import DEFAULT_REALM, Extension, Setting, database, utcnow
+from telephony.models import DEFAULT_REALM, PERMISSIONS, Extension, Setting, database, utcnow
+from telephony.routing.usage import check_extension_unused
 
 log = logging.getLogger(__name__)
 
@@ -17,12 +18,16 @@ NUMBER_RE = re.compile(r"^[1-9][0-9]{1,7}$")
 
 @dataclass(frozen=True)
 class ExtensionInput:
-    """What a person submits for an extension; secret empty on edit means keep the old one."""
+    """What a person submits for an extension; secret empty on edit means keep the old one.
+
+    `permission` is the outbound class (telephony.models.PERMISSIONS) dial rules check.
+    """
 
     number: str
     name: str = ""
     secret: str = ""
     enabled: bool = True
+    permission: str = "national"
 
 
 def realm() -> str:
@@ -58,6 +63,8 @@ def validate(data: ExtensionInput, existing: Extension | None = None) -> None:
             errors["secret"] = "required"
         elif not secret_is_strong(data.secret, data.number):
             errors["secret"] = "extension.secret.weak"
+    if data.permission not in PERMISSIONS:
+        errors["permission"] = "routing.permission"
     if errors:
         raise ValidationError(errors)
 
@@ -80,7 +87,9 @@ class ExtensionService:
     def create(self, data: ExtensionInput) -> Extension:
         with database.atomic():
             validate(data)
-            ext = Extension(number=data.number, name=data.name, enabled=data.enabled)
+            ext = Extension(
+                number=data.number, name=data.name, enabled=data.enabled, permission=data.permission
+            )
             ext.set_secret(data.secret, realm())
             ext.save()
         self._reload()
@@ -91,6 +100,7 @@ class ExtensionService:
             ext = self.get(number)
             validate(data, existing=ext)
             ext.number, ext.name, ext.enabled = data.number, data.name, data.enabled
+            ext.permission = data.permission
             if data.secret:
                 ext.set_secret(data.secret, realm())
             ext.updated = utcnow()
@@ -99,8 +109,11 @@ class ExtensionService:
         return ext
 
     def delete(self, number: str) -> None:
+        """Delete an extension; raise InUse (changing nothing) while a route or port uses its number."""
         with database.atomic():
-            self.get(number).delete_instance()
+            ext = self.get(number)
+            check_extension_unused(number)
+            ext.delete_instance()
         self._reload()
 
     def _reload(self) -> bool:

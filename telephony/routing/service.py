@@ -25,6 +25,7 @@ from telephony.models import (
     database,
     utcnow,
 )
+from telephony.routing.usage import check_group_unused
 
 log = logging.getLogger(__name__)
 
@@ -263,9 +264,11 @@ class RoutingService:
         return row
 
     def delete_group(self, group_id: int) -> None:
+        """Delete a trunk group; raise InUse (changing nothing) while a dial rule uses it."""
         with database.atomic():
             row = self.group(group_id)
-            DialRule.delete().where(DialRule.trunk_group == row.id).execute()
+            # The foreign key would take the rules with it; an outbound route must not vanish unseen.
+            check_group_unused(row)
             row.delete_instance()
         self._reload()
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import bottle
 
-from telephony.errors import NotFound, ValidationError
+from telephony.errors import InUse, NotFound, ValidationError
 from telephony.extensions.service import ExtensionInput
-from telephony.models import Extension
+from telephony.models import PERMISSIONS, Extension
 from webadmin import auth, context
 from webadmin.services.extensions import Change, ExtensionAdmin
 
@@ -42,7 +42,7 @@ def list_extensions() -> str:
 
 @auth.require("admin")
 def new_form() -> str:
-    return _form_page(None, {"number": "", "name": "", "enabled": True}, {})
+    return _form_page(None, {"number": "", "name": "", "enabled": True, "permission": "national"}, {})
 
 
 @auth.require("admin")
@@ -60,13 +60,15 @@ def create() -> str:
 @auth.require("admin")
 def edit_form(number: str) -> str:
     ext = _get(_admin(), number)
-    return _form_page(ext.number, {"number": ext.number, "name": ext.name, "enabled": ext.enabled}, {})
+    values = {"number": ext.number, "name": ext.name, "enabled": ext.enabled, "permission": ext.permission}
+    return _form_page(ext.number, values, {})
 
 
 @auth.require("admin")
 def update(number: str) -> str:
     admin = _admin()
-    data = _submitted()
+    current = _get(admin, number)
+    data = _submitted(current.permission)
     try:
         change = admin.update(number, data)
     except NotFound:
@@ -80,32 +82,43 @@ def update(number: str) -> str:
 
 @auth.require("admin")
 def confirm_delete(number: str) -> str:
-    ext = _get(_admin(), number)
-    return context.render(
-        "extensions/delete",
-        title=context.t("extensions.delete_title", number=ext.number),
-        area="extensions",
-        ext=ext,
-    )
+    return _delete_page(_get(_admin(), number), "")
 
 
 @auth.require("admin")
-def delete(number: str) -> None:
+def delete(number: str) -> str:
+    admin = _admin()
     try:
-        change = _admin().delete(number)
+        change = admin.delete(number)
     except NotFound:
         raise bottle.HTTPError(404) from None
+    except InUse as exc:
+        # Nothing was deleted: say what uses the number, like a validation error (not audited).
+        bottle.response.status = 409
+        return _delete_page(admin.get(number), exc.render(context.language()))
     context.audit("extension.delete", target=number)
     _report(change, "extensions.deleted", number)
     context.redirect("/extensions")
 
 
-def _submitted() -> ExtensionInput:
+def _delete_page(ext: Extension, error: str) -> str:
+    return context.render(
+        "extensions/delete",
+        title=context.t("extensions.delete_title", number=ext.number),
+        area="extensions",
+        ext=ext,
+        error=error,
+    )
+
+
+def _submitted(permission: str = "national") -> ExtensionInput:
+    """Read the form; a client that leaves out `permission` keeps `permission` (new: the default)."""
     return ExtensionInput(
         number=context.form("number").strip(),
         name=context.form("name").strip(),
         secret=context.form("secret"),
         enabled=context.form("enabled") == "1",
+        permission=context.form("permission", permission).strip(),
     )
 
 
@@ -118,7 +131,12 @@ def _report(change: Change, key: str, number: str) -> None:
 def _form_error(original: str | None, data: ExtensionInput, exc: ValidationError) -> str:
     bottle.response.status = 422
     # The entered values come back, except the secret: it never appears in a page.
-    values = {"number": data.number, "name": data.name, "enabled": data.enabled}
+    values = {
+        "number": data.number,
+        "name": data.name,
+        "enabled": data.enabled,
+        "permission": data.permission,
+    }
     errors = {field: context.t(key, number=data.number) for field, key in exc.errors.items()}
     return _form_page(original, values, errors)
 
@@ -128,5 +146,11 @@ def _form_page(original: str | None, values: dict, errors: dict[str, str]) -> st
         context.t("extensions.edit_title", number=original) if original else context.t("extensions.new_title")
     )
     return context.render(
-        "extensions/edit", title=title, area="extensions", original=original, values=values, errors=errors
+        "extensions/edit",
+        title=title,
+        area="extensions",
+        original=original,
+        values=values,
+        errors=errors,
+        permissions=PERMISSIONS,
     )

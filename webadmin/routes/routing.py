@@ -12,7 +12,7 @@ from typing import Any
 
 import bottle
 
-from telephony.errors import NotFound, ValidationError
+from telephony.errors import InUse, NotFound, ValidationError
 from telephony.models import PERMISSIONS
 from telephony.routing.service import (
     HUNTS,
@@ -217,7 +217,7 @@ def _save(area: Area, item_id: int | None) -> str:
     context.redirect("/" + area.key)
 
 
-def confirm_delete(area: Area, item_id: int) -> str:
+def confirm_delete(area: Area, item_id: int, error: str = "") -> str:
     row = _get(_service(), area, item_id)
     return context.render(
         "routing/delete",
@@ -226,14 +226,20 @@ def confirm_delete(area: Area, item_id: int) -> str:
         spec=area,
         item_id=item_id,
         what=area.label(row),
+        error=error,
     )
 
 
-def delete(area: Area, item_id: int) -> None:
+def delete(area: Area, item_id: int) -> str:
     service = _service()
     row = _get(service, area, item_id)
     label = area.label(row)
-    area.delete(service, item_id)
+    try:
+        area.delete(service, item_id)
+    except InUse as exc:
+        # Nothing was deleted (a trunk group dial rules use): say what uses it; not audited.
+        bottle.response.status = 409
+        return confirm_delete(area, item_id, exc.render(context.language()))
     context.audit(f"{area.audit}.delete", target=label)
     _report(service, "routing.deleted")
     context.redirect("/" + area.key)

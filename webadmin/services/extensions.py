@@ -49,12 +49,12 @@ class ExtensionAdmin:
 
     def create(self, data: ExtensionInput) -> Change:
         ext = self.service.create(data)
-        detail = f"name={data.name!r} enabled={data.enabled}"
+        detail = f"name={data.name!r} enabled={data.enabled} permission={data.permission}"
         return Change(ext, self.service.reloaded, detail)
 
     def update(self, number: str, data: ExtensionInput) -> Change:
         before = self.service.get(number)
-        old = (before.number, before.name, before.enabled)
+        old = (before.number, before.name, before.enabled, before.permission)
         ext = self.service.update(number, data)
         changes = []
         if old[0] != data.number:
@@ -63,10 +63,13 @@ class ExtensionAdmin:
             changes.append(f"name {old[1]!r}->{data.name!r}")
         if old[2] != data.enabled:
             changes.append(f"enabled {old[2]}->{data.enabled}")
+        if old[3] != data.permission:
+            changes.append(f"permission {old[3]}->{data.permission}")
         if data.secret:
             changes.append("secret changed")
         return Change(ext, self.service.reloaded, ", ".join(changes) or "no change")
 
     def delete(self, number: str) -> Change:
+        """Delete; raises InUse, changing nothing, while a route or port uses the number."""
         self.service.delete(number)
         return Change(None, self.service.reloaded)

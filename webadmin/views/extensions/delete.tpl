@@ -1,6 +1,9 @@
 % rebase('layout.tpl')
 <section class="card form-card">
   <h1>{{title}}</h1>
+  % if error:
+  <div class="flash flash-error" role="alert" id="delete-error">{{error}}</div>
+  % end
   % if ext.name:
   <p class="strong">{{ext.number}} · {{ext.name}}</p>
   % end

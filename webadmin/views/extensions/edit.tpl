@@ -30,6 +30,18 @@
       <div class="field-error" id="secret-error">{{errors['secret']}}</div>
       % end
     </div>
+    <div class="field{{' has-error' if 'permission' in errors else ''}}">
+      <label for="permission">{{t('extensions.permission')}}</label>
+      <select id="permission" name="permission">
+        % for perm in permissions:
+        <option value="{{perm}}"{{' selected' if perm == values['permission'] else ''}}>{{t('permission.' + perm)}}</option>
+        % end
+      </select>
+      <div class="hint">{{t('extensions.permission_hint')}}</div>
+      % if 'permission' in errors:
+      <div class="field-error" id="permission-error">{{errors['permission']}}</div>
+      % end
+    </div>
     <div class="field check">
       <label><input type="checkbox" name="enabled" value="1"{{' checked' if values['enabled'] else ''}}> {{t('extensions.enabled')}}</label>
     </div>

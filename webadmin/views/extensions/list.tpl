@@ -13,6 +13,7 @@
       <tr>
         <th>{{t('extensions.number')}}</th>
         <th>{{t('extensions.name')}}</th>
+        <th>{{t('extensions.permission')}}</th>
         <th>{{t('extensions.state')}}</th>
         <th>{{t('extensions.updated')}}</th>
         <th class="actions">{{t('common.actions')}}</th>
@@ -23,6 +24,7 @@
       <tr>
         <td class="mono strong">{{ext.number}}</td>
         <td>{{ext.name}}</td>
+        <td class="permission">{{t('permission.' + ext.permission)}}</td>
         <td>
           % if ext.enabled:
           <span class="badge badge-ok">{{t('extensions.state_on')}}</span>
