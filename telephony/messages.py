@@ -158,7 +158,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "routing.trunk_group": {"en": "choose an existing trunk group", "zh-CN": "请选择已有的中继组"},
     "routing.port.not_found": {"en": "port {port} does not exist", "zh-CN": "端口 {port} 不存在"},
     # --- refusing to delete what other rows use (telephony/routing/usage) ---
-    "inuse.refused": {"en": "{what} is used by {users}", "zh-CN": "{what} 正被{users}使用"},
+    "inuse.refused": {"en": "{what} is used by {users}", "zh-CN": "{what} 正被 {users} 使用"},
     "inuse.extension": {"en": "extension {name}", "zh-CN": "分机 {name}"},
     "inuse.number": {"en": "number {name}", "zh-CN": "号码 {name}"},
     "inuse.trunk_group": {"en": "trunk group {name}", "zh-CN": "中继组 {name}"},
@@ -178,7 +178,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "config.ref.kept": {
         "en": "{what} is left out but still used by {users} (kept: the document has no {section})",
-        "zh-CN": "{what} 未列出，但仍被{users}使用（文档中没有 {section}，因此保留）",
+        "zh-CN": "{what} 未列出，但仍被 {users} 使用（文档中没有 {section}，因此保留）",
     },
     # --- pbxctl (telephony/cli) ---
     "cli.warning": {"en": "warning", "zh-CN": "警告"},

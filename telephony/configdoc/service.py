@@ -175,7 +175,7 @@ def export_extensions() -> list[dict[str, Any]]:
 
 
 def apply_extensions(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
-    existing = {e.number: e for e in Extension.select()}
+    existing = {e.number: e for e in Extension.select().order_by(Extension.number)}
     # Check every item before writing anything, so the first error is the one reported.
     for i, item in enumerate(items):
         _check_extension(item, existing.get(item["number"]), f"extensions[{i}]", ctx)
@@ -269,7 +269,7 @@ def export_ports() -> list[dict[str, Any]]:
 
 def apply_ports(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
     counts = Counts()
-    existing = {row.port: row for row in PortSetting.select()}
+    existing = {row.port: row for row in sorted(PortSetting.select(), key=lambda r: _port_order(r.port))}
     listed = {item["port"] for item in items}
     # Free every number first, so numbers can move between ports in one document; each listed
     # port then takes its number back in document order, checked by the ports page's own rules.
@@ -345,7 +345,7 @@ def export_trunk_groups() -> list[dict[str, Any]]:
 
 def apply_trunk_groups(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
     counts = Counts()
-    existing = {g.name: g for g in TrunkGroup.select()}
+    existing = {g.name: g for g in TrunkGroup.select().order_by(TrunkGroup.name)}
     wanted = {item["name"] for item in items}
     for name, row in existing.items():
         if name in wanted:

@@ -9,7 +9,23 @@ from telephony.configdoc import ConfigDocError, ConfigDocService, parse_document
 from telephony.configdoc.service import HANDLERS
 from telephony.control.client import ControlClient
 from telephony.extensions.service import ExtensionInput, ExtensionService
-from telephony.models import Extension, Setting, open_database, sip_ha1
+from telephony.models import (
+    DialRule,
+    Extension,
+    InboundRoute,
+    PortSetting,
+    Setting,
+    TrunkGroup,
+    open_database,
+    sip_ha1,
+)
+from telephony.routing.service import (
+    DialRuleInput,
+    InboundRouteInput,
+    PortInput,
+    RoutingService,
+    TrunkGroupInput,
+)
 from tests.support.box import free_port
 
 HA1 = "0123456789abcdef0123456789abcdef"
@@ -51,7 +67,15 @@ def doc(*extensions: str, settings: str = "") -> str:
 
 def test_export_of_an_empty_box_has_version_default_settings_and_no_extensions(doc_db):
     data = ConfigDocService().export_document()
-    assert data == {"version": 1, "settings": {"sip_realm": "pbx", "no_answer_timeout": 30}, "extensions": []}
+    assert data == {
+        "version": 1,
+        "settings": {"sip_realm": "pbx", "no_answer_timeout": 30},
+        "extensions": [],
+        "ports": [],
+        "trunk_groups": [],
+        "inbound_routes": [],
+        "dial_rules": [],
+    }
 
 
 def test_export_carries_hashes_never_secrets(doc_db):
@@ -65,6 +89,7 @@ def test_export_carries_hashes_never_secrets(doc_db):
         "enabled": True,
         "ha1": sip_ha1("1001", "pbx", "Passw0rd99"),
         "ha1b": sip_ha1("1001@pbx", "pbx", "Passw0rd99"),
+        "permission": "national",
     }
 
 
@@ -337,3 +362,445 @@ def test_config_doc_error_is_a_config_error_and_value_error():
 def test_every_schema_section_has_an_export_and_an_apply_function():
     assert [s.name for s in schema.SECTIONS] == list(HANDLERS)
     assert "extensions missing from the list are deleted" in schema.describe()
+
+
+# --- line tables: ports, trunk groups, inbound routes, dial rules, extension permission ------------
+
+
+def seed_lines(db) -> None:
+    """Extensions 1001-1003, FXS numbers 201/202, two groups, three routes, three rules."""
+    seed(db)
+    Extension.update(permission="international").where(Extension.number == "1001").execute()
+    routing = RoutingService()
+    routing.save_port(
+        "fxs1", PortInput(number="201", label="Lobby", caller_id_name="Desk", permission="local")
+    )
+    routing.save_port("fxs2", PortInput(number="202", enabled=False))
+    routing.save_port("fxo1", PortInput(label="PSTN 1"))
+    routing.save_group(TrunkGroupInput("pstn", "fxo", "fxo1,fxo2", "round-robin"))
+    routing.save_group(TrunkGroupInput("carrier", "e1", "e1"))
+    routing.save_route(InboundRouteInput("e1", "8001", "1001", 10))
+    routing.save_route(InboundRouteInput("fxo1", "", "201"))
+    routing.save_route(InboundRouteInput("*", "8002", "202", 300))
+    routing.save_rule(DialRuleInput(prefix="0", trunk_group="pstn", name="local", strip=1, min_length=3))
+    routing.save_rule(
+        DialRuleInput(prefix="00", trunk_group="carrier", name="intl", permission="international", priority=5)
+    )
+    routing.save_rule(DialRuleInput(prefix="9", trunk_group="carrier", prepend="+86", permission="national"))
+
+
+def lines_doc(**sections: str) -> str:
+    """A document with `version: 1` and the given sections as YAML flow text."""
+    return "version: 1\n" + "".join(f"{name}: {text}\n" for name, text in sections.items())
+
+
+def test_export_writes_every_line_table_in_routing_order(doc_db):
+    seed_lines(doc_db)
+    data = ConfigDocService().export_document()
+    assert [e["permission"] for e in data["extensions"]] == ["international", "national", "national"]
+    assert data["ports"] == [
+        {
+            "port": "fxs1",
+            "enabled": True,
+            "label": "Lobby",
+            "number": "201",
+            "caller_id_name": "Desk",
+            "permission": "local",
+        },
+        {
+            "port": "fxs2",
+            "enabled": False,
+            "label": "",
+            "number": "202",
+            "caller_id_name": "",
+            "permission": "national",
+        },
+        {"port": "fxo1", "enabled": True, "label": "PSTN 1"},
+    ]
+    assert data["trunk_groups"] == [
+        {"name": "carrier", "kind": "e1", "members": ["e1"], "hunt": "linear"},
+        {"name": "pstn", "kind": "fxo", "members": ["fxo1", "fxo2"], "hunt": "round-robin"},
+    ]
+    assert data["inbound_routes"] == [
+        {"trunk": "e1", "did": "8001", "destination": "1001", "priority": 10},
+        {"trunk": "fxo1", "did": "", "destination": "201", "priority": 100},
+        {"trunk": "*", "did": "8002", "destination": "202", "priority": 300},
+    ]
+    assert data["dial_rules"] == [
+        {
+            "name": "intl",
+            "prefix": "00",
+            "min_length": 1,
+            "strip": 0,
+            "prepend": "",
+            "trunk_group": "carrier",
+            "permission": "international",
+            "priority": 5,
+        },
+        {
+            "name": "local",
+            "prefix": "0",
+            "min_length": 3,
+            "strip": 1,
+            "prepend": "",
+            "trunk_group": "pstn",
+            "permission": "local",
+            "priority": 100,
+        },
+        {
+            "name": "",
+            "prefix": "9",
+            "min_length": 1,
+            "strip": 0,
+            "prepend": "+86",
+            "trunk_group": "carrier",
+            "permission": "national",
+            "priority": 100,
+        },
+    ]
+
+
+def test_line_tables_round_trip_exactly_and_a_reimport_changes_nothing(doc_db):
+    seed_lines(doc_db)
+    service = ConfigDocService()
+    text = service.export_text()
+    before = snapshot(doc_db)
+    result = service.import_text(text)
+    assert service.export_text() == text
+    assert snapshot(doc_db) == before
+    unchanged = {name: (c.created, c.updated, c.deleted, c.unchanged) for name, c in result.counts.items()}
+    assert unchanged == {
+        "settings": (0, 0, 0, 2),
+        "extensions": (0, 0, 0, 3),
+        "ports": (0, 0, 0, 3),
+        "trunk_groups": (0, 0, 0, 2),
+        "inbound_routes": (0, 0, 0, 3),
+        "dial_rules": (0, 0, 0, 3),
+    }
+
+
+def test_line_tables_imported_into_a_fresh_box_reproduce_the_same_document(doc_db, tmp_path):
+    seed_lines(doc_db)
+    text = ConfigDocService().export_text()
+    doc_db.close()
+    other = open_database(tmp_path / "other" / "pbx.sqlite3")
+    try:
+        result = ConfigDocService().import_text(text)
+        assert [
+            result.counts[s].created for s in ("ports", "trunk_groups", "inbound_routes", "dial_rules")
+        ] == [
+            3,
+            2,
+            3,
+            3,
+        ]
+        assert ConfigDocService().export_text() == text
+        assert Extension.get(Extension.number == "1001").permission == "international"
+        assert PortSetting.get_by_id("fxs1").permission == "local"
+    finally:
+        other.close()
+
+
+def test_import_replaces_each_line_section_it_contains(doc_db):
+    seed_lines(doc_db)
+    result = ConfigDocService().import_text(
+        lines_doc(
+            ports='[{port: fxs1, number: "201", label: Front}]',
+            trunk_groups="[{name: carrier, kind: e1, members: [e1]}, {name: pstn, kind: fxo, members: [fxo2]}]",
+            inbound_routes='[{trunk: e1, did: "8001", destination: "201", priority: 10}]',
+            dial_rules='[{prefix: "0", trunk_group: pstn}]',
+        )
+    )
+    fxs1 = PortSetting.get_by_id("fxs1")
+    assert [p.port for p in PortSetting.select()] == ["fxs1"]  # fxs2 and fxo1 back to defaults
+    assert (fxs1.number, fxs1.label, fxs1.caller_id_name, fxs1.permission) == ("201", "Front", "", "national")
+    assert [(g.name, g.members, g.hunt) for g in TrunkGroup.select().order_by(TrunkGroup.name)] == [
+        ("carrier", "e1", "linear"),
+        ("pstn", "fxo2", "linear"),
+    ]
+    assert [(r.trunk, r.did, r.destination) for r in InboundRoute.select()] == [("e1", "8001", "201")]
+    assert [(r.prefix, r.trunk_group.name, r.permission) for r in DialRule.select()] == [
+        ("0", "pstn", "local")
+    ]
+    counts = {name: (c.created, c.updated, c.deleted, c.unchanged) for name, c in result.counts.items()}
+    assert counts == {
+        "ports": (0, 1, 2, 0),
+        "trunk_groups": (0, 1, 0, 1),
+        "inbound_routes": (0, 1, 2, 0),
+        "dial_rules": (1, 0, 3, 0),
+    }
+    assert Extension.select().count() == 3  # the extensions section was left out
+
+
+def test_import_leaves_line_sections_missing_from_the_document_alone(doc_db):
+    seed_lines(doc_db)
+    export = ConfigDocService().export_document()
+    ConfigDocService().import_text(lines_doc(dial_rules="[]"))
+    after = ConfigDocService().export_document()
+    assert after["dial_rules"] == []
+    for name in ("extensions", "ports", "trunk_groups", "inbound_routes"):
+        assert after[name] == export[name], name
+
+
+def test_a_route_may_go_to_numbers_and_a_rule_to_groups_added_in_the_same_document(doc_db):
+    ConfigDocService().import_text(
+        lines_doc(
+            extensions='[{number: "1001", secret: Passw0rd11, permission: local}]',
+            ports='[{port: fxs3, number: "203"}]',
+            trunk_groups="[{name: span, kind: e1, members: [e1]}]",
+            inbound_routes='[{trunk: e1, did: "1", destination: "1001"}, {trunk: e1, did: "2", destination: "203"}]',
+            dial_rules='[{prefix: "0", trunk_group: span, permission: national}]',
+        )
+    )
+    assert [r.destination for r in InboundRoute.select().order_by(InboundRoute.did)] == ["1001", "203"]
+    assert DialRule.get().trunk_group.name == "span"
+    assert Extension.get().permission == "local"
+
+
+def test_numbers_can_move_between_ports_in_one_document(doc_db):
+    seed_lines(doc_db)
+    ConfigDocService().import_text(
+        lines_doc(
+            ports='[{port: fxs1, number: "202"}, {port: fxs2, number: "201"}, {port: fxs3, number: "203"}]'
+        )
+    )
+    assert [(p.port, p.number) for p in PortSetting.select().order_by(PortSetting.port)] == [
+        ("fxs1", "202"),
+        ("fxs2", "201"),
+        ("fxs3", "203"),
+    ]
+
+
+def test_rules_of_equal_priority_are_tried_in_document_order(doc_db):
+    seed_lines(doc_db)
+    ConfigDocService().import_text(
+        lines_doc(
+            dial_rules='[{prefix: "9", trunk_group: carrier, name: b}, {prefix: "0", trunk_group: pstn, name: a}]'
+        )
+    )
+    assert [r.name for r in RoutingService().rules()] == ["b", "a"]
+    assert [r["name"] for r in ConfigDocService().export_document()["dial_rules"]] == ["b", "a"]
+
+
+def test_deleting_a_group_and_its_rules_in_one_document_counts_the_rules_deleted(doc_db):
+    seed_lines(doc_db)
+    result = ConfigDocService().import_text(
+        lines_doc(
+            trunk_groups="[{name: pstn, kind: fxo, members: [fxo1]}]",
+            dial_rules='[{prefix: "0", trunk_group: pstn}]',
+        )
+    )
+    rules = result.counts["dial_rules"]
+    assert (rules.created, rules.deleted, rules.unchanged) == (1, 3, 0)
+    assert [g.name for g in TrunkGroup.select()] == ["pstn"]
+
+
+LINE_ERRORS = [
+    # type errors found by the schema
+    (lines_doc(ports="{}"), "ports", "config.type.list"),
+    (lines_doc(ports="[{label: x}]"), "ports[0].port", "required"),
+    (lines_doc(ports="[{port: fxs1, number: 201}]"), "ports[0].number", "config.type.string"),
+    (
+        lines_doc(trunk_groups="[{name: g, kind: fxo, members: fxo1}]"),
+        "trunk_groups[0].members",
+        "config.type.string_list",
+    ),
+    (
+        lines_doc(inbound_routes='[{trunk: e1, did: "1", destination: "1001", priority: "1"}]'),
+        "inbound_routes[0].priority",
+        "config.type.integer",
+    ),
+    (
+        lines_doc(dial_rules='[{prefix: "0", trunk_group: pstn, colour: red}]'),
+        "dial_rules[0].colour",
+        "config.unknown_key",
+    ),
+    (
+        lines_doc(inbound_routes='[{trunk: e1, destination: "1001"}, {trunk: e1, destination: "201"}]'),
+        "inbound_routes[1].did",
+        "config.duplicate",
+    ),
+    (
+        lines_doc(trunk_groups="[{name: g, kind: e1, members: [e1]}, {name: g, kind: e1, members: [e1]}]"),
+        "trunk_groups[1].name",
+        "config.duplicate",
+    ),
+    # rules of the routing and extension services, at the item's path
+    (
+        lines_doc(extensions='[{number: "1001", secret: Passw0rd11, permission: galactic}]'),
+        "extensions[0].permission",
+        "routing.permission",
+    ),
+    (lines_doc(ports="[{port: fxs99x}]"), "ports[0].port", "routing.port.not_found"),
+    (lines_doc(ports='[{port: fxo1, number: "301"}]'), "ports[0].number", "config.port.fxs_only"),
+    (lines_doc(ports="[{port: e1, permission: local}]"), "ports[0].permission", "config.port.fxs_only"),
+    (lines_doc(ports='[{port: fxs1, number: "01"}]'), "ports[0].number", "extension.number.format"),
+    (lines_doc(ports='[{port: fxs1, number: "1002"}]'), "ports[0].number", "routing.number.extension"),
+    (
+        lines_doc(ports='[{port: fxs1, number: "301"}, {port: fxs2, number: "301"}]'),
+        "ports[1].number",
+        "routing.number.port",
+    ),
+    (lines_doc(ports="[{port: fxs1, permission: galactic}]"), "ports[0].permission", "routing.permission"),
+    (
+        lines_doc(trunk_groups="[{name: g, kind: fxo, members: [fxo1, fxs2]}]", dial_rules="[]"),
+        "trunk_groups[0].members",
+        "routing.members.fxo",
+    ),
+    (
+        lines_doc(trunk_groups="[{name: bad name, kind: e1, members: [e1]}]", dial_rules="[]"),
+        "trunk_groups[0].name",
+        "routing.name.format",
+    ),
+    (
+        lines_doc(trunk_groups="[{name: g, kind: t1}]", dial_rules="[]"),
+        "trunk_groups[0].kind",
+        "routing.kind",
+    ),
+    (
+        lines_doc(
+            inbound_routes='[{trunk: e1, did: "1", destination: "1001"}, {trunk: e1, did: "2", destination: "1001"},'
+            ' {trunk: e1, did: "3", destination: "999"}]'
+        ),
+        "inbound_routes[2].destination",
+        "routing.destination",
+    ),
+    (
+        lines_doc(inbound_routes='[{trunk: fxs1, destination: "1001"}]'),
+        "inbound_routes[0].trunk",
+        "routing.trunk",
+    ),
+    (
+        lines_doc(inbound_routes='[{trunk: e1, did: "12a", destination: "1001"}]'),
+        "inbound_routes[0].did",
+        "routing.digits",
+    ),
+    (
+        lines_doc(inbound_routes='[{trunk: e1, destination: "1001", priority: 10000}]'),
+        "inbound_routes[0].priority",
+        "routing.priority",
+    ),
+    (
+        lines_doc(dial_rules='[{prefix: "0", trunk_group: nowhere}]'),
+        "dial_rules[0].trunk_group",
+        "routing.trunk_group",
+    ),
+    (
+        lines_doc(dial_rules='[{prefix: "0", trunk_group: pstn, strip: 17}]'),
+        "dial_rules[0].strip",
+        "routing.strip",
+    ),
+    (lines_doc(dial_rules='[{prefix: "0x", trunk_group: pstn}]'), "dial_rules[0].prefix", "routing.prefix"),
+    # a destination or group that the document removes and does not give back
+    (
+        lines_doc(extensions="[]", inbound_routes='[{trunk: e1, did: "8001", destination: "1001"}]'),
+        "inbound_routes[0].destination",
+        "routing.destination",
+    ),
+    (
+        lines_doc(
+            trunk_groups="[{name: carrier, kind: e1, members: [e1]}]",
+            dial_rules='[{prefix: "0", trunk_group: pstn}]',
+        ),
+        "dial_rules[0].trunk_group",
+        "routing.trunk_group",
+    ),
+    # removing what a kept section (left out of the document) uses
+    (
+        lines_doc(extensions='[{number: "1003", ha1: ' + HA1 + ", ha1b: " + HA1B + "}]"),
+        "extensions",
+        "config.ref.kept",
+    ),
+    (
+        lines_doc(ports='[{port: fxs1, number: "201"}, {port: fxs2, number: "299"}]'),
+        "ports[1].number",
+        "config.ref.kept",
+    ),
+    (lines_doc(ports='[{port: fxs1, number: "201"}]'), "ports", "config.ref.kept"),
+    (lines_doc(trunk_groups="[{name: carrier, kind: e1, members: [e1]}]"), "trunk_groups", "config.ref.kept"),
+]
+
+
+@pytest.mark.parametrize(("text", "key", "message"), LINE_ERRORS)
+def test_line_import_error_names_the_key_path_and_changes_nothing(doc_db, text, key, message):
+    seed_lines(doc_db)
+    before = snapshot(doc_db)
+    with pytest.raises(ConfigDocError) as info:
+        ConfigDocService().import_text(text)
+    assert (info.value.key, info.value.message) == (key, message)
+    assert snapshot(doc_db) == before
+
+
+def test_removing_what_kept_rows_use_says_which_rows_in_both_languages(doc_db):
+    seed_lines(doc_db)
+    with pytest.raises(ConfigDocError) as info:
+        ConfigDocService().import_text(lines_doc(extensions="[]"), source="box.yaml")
+    assert str(info.value) == (
+        "box.yaml: extensions: extension 1001 is left out but still used by inbound route 'e1 DID 8001' "
+        "(kept: the document has no inbound_routes)"
+    )
+    assert info.value.render("zh-CN") == (
+        "box.yaml: extensions: 分机 1001 未列出，但仍被 呼入路由“e1 DID 8001” 使用（文档中没有 inbound_routes，因此保留）"
+    )
+    with pytest.raises(ConfigDocError) as info:
+        ConfigDocService().import_text(lines_doc(trunk_groups="[]"))
+    assert str(info.value) == (
+        "trunk_groups: trunk group carrier is left out but still used by dial rule 'intl' and dial rule '9' "
+        "(kept: the document has no dial_rules)"
+    )
+
+
+def test_a_number_removed_but_given_back_in_the_same_document_keeps_its_routes(doc_db):
+    seed_lines(doc_db)
+    # 201 moves from the port fxs1 to a SIP extension; the kept route to 201 still has somewhere to go.
+    ConfigDocService().import_text(
+        lines_doc(
+            extensions=f'[{{number: "1001", ha1: {HA1}, ha1b: {HA1B}}}, {{number: "1002", ha1: {HA1}, ha1b: {HA1B}}},'
+            f' {{number: "1003", ha1: {HA1}, ha1b: {HA1B}}}, {{number: "201", secret: Passw0rd11}}]',
+            ports='[{port: fxs2, number: "202"}]',
+        )
+    )
+    assert InboundRoute.get(InboundRoute.trunk == "fxo1").destination == "201"
+    assert Extension.get(Extension.number == "201")
+    assert PortSetting.get_or_none(PortSetting.port == "fxs1") is None
+
+
+def test_a_bad_route_after_good_line_sections_leaves_the_database_exactly_as_before(doc_db):
+    seed_lines(doc_db)
+    before = snapshot(doc_db)
+    text = lines_doc(
+        settings="{no_answer_timeout: 10}",
+        extensions=f'[{{number: "1001", ha1: {HA1}, ha1b: {HA1B}}}, {{number: "2001", secret: Passw0rd11}}]',
+        ports='[{port: fxs1, number: "301"}]',
+        trunk_groups="[{name: pstn, kind: fxo, members: [fxo1]}]",
+        inbound_routes='[{trunk: e1, did: "1", destination: "2001"}, {trunk: e1, did: "2", destination: "301"},'
+        ' {trunk: e1, did: "3", destination: "201"}]',
+        dial_rules='[{prefix: "0", trunk_group: pstn}]',
+    )
+    with pytest.raises(ConfigDocError) as info:
+        ConfigDocService().import_text(text, source="box.yaml")
+    assert (
+        str(info.value) == "box.yaml: inbound_routes[2].destination: no extension or FXS port has this number"
+    )
+    assert snapshot(doc_db) == before
+
+
+def test_line_import_dry_run_counts_but_saves_nothing(doc_db):
+    seed_lines(doc_db)
+    before = snapshot(doc_db)
+    text = lines_doc(ports="[]", inbound_routes="[]", dial_rules="[]")
+    result = ConfigDocService().import_text(text, dry_run=True)
+    deleted = [result.counts[s].deleted for s in ("ports", "inbound_routes", "dial_rules")]
+    assert deleted == [3, 3, 3]
+    assert snapshot(doc_db) == before
+
+
+def test_describe_lists_the_line_sections():
+    text = schema.describe()
+    for line in (
+        "ports: list of mappings",
+        "trunk_groups: list of mappings",
+        "inbound_routes: list of mappings",
+    ):
+        assert line in text
+    assert "  destination (required): " in text and '  permission (default "national"): ' in text

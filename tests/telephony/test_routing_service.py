@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from telephony.errors import ControlError, NotFound, ValidationError
+from telephony.errors import ControlError, InUse, NotFound, ValidationError
+from telephony.extensions.service import ExtensionInput, ExtensionService
 from telephony.messages import CATALOG
 from telephony.models import DialRule, Extension, InboundRoute, PortSetting, TrunkGroup, open_database
 from telephony.routing.service import (
@@ -125,13 +126,58 @@ def test_trunk_group_members_must_match_kind(db, control):
     assert TrunkGroup.get_by_id(group.id).members == "fxo3"
 
 
-def test_deleting_a_trunk_group_deletes_its_dial_rules(db, control):
+def test_deleting_a_trunk_group_a_dial_rule_uses_is_refused_and_changes_nothing(db, control):
     service = RoutingService(control)
     group = service.save_group(TrunkGroupInput("span", "e1", "e1"))
-    service.save_rule(DialRuleInput(prefix="0", trunk_group="span", strip=1))
+    service.save_rule(DialRuleInput(prefix="0", trunk_group="span", strip=1, name="out"))
+    service.save_rule(DialRuleInput(prefix="00", trunk_group="span", priority=5))
+    with pytest.raises(InUse) as info:
+        service.delete_group(group.id)
+    assert str(info.value) == "trunk group span is used by dial rule '00' and dial rule 'out'"
+    assert info.value.render("zh-CN") == "中继组 span 正被 拨号规则“00”和拨号规则“out” 使用"
+    assert TrunkGroup.select().count() == 1 and DialRule.select().count() == 2
+    assert control.reloads == ["lines"] * 3  # the group and two rules; the refusal reloads nothing
+    for rule in service.rules():
+        service.delete_rule(rule.id)
     service.delete_group(group.id)
-    assert TrunkGroup.select().count() == 0 and DialRule.select().count() == 0
-    assert control.reloads == ["lines"] * 3
+    assert TrunkGroup.select().count() == 0
+
+
+def test_deleting_an_extension_a_route_or_port_uses_is_refused_and_changes_nothing(db, control):
+    service = RoutingService(control)
+    service.save_route(InboundRouteInput("e1", "8001", "1001"))
+    # A port with the extension's number (added before the extension existed) counts as a user too.
+    PortSetting.create(port="fxs2", number="1001")
+    extensions = ExtensionService(control)
+    with pytest.raises(InUse) as info:
+        extensions.delete("1001")
+    assert str(info.value) == "extension 1001 is used by inbound route 'e1 DID 8001' and port fxs2"
+    assert info.value.render("zh-CN") == "分机 1001 正被 呼入路由“e1 DID 8001”和端口 fxs2 使用"
+    assert Extension.get(Extension.number == "1001").name == "Alice"
+    assert control.reloads == ["lines"]
+    PortSetting.delete().execute()
+    with pytest.raises(InUse) as info:
+        extensions.delete("1001")
+    assert str(info.value) == "extension 1001 is used by inbound route 'e1 DID 8001'"
+    service.delete_route(service.routes()[0].id)
+    extensions.delete("1001")
+    assert Extension.select().count() == 0
+    assert control.reloads == ["lines", "lines", "extensions"]
+
+
+def test_extension_permission_is_validated_and_saved(db, control):
+    extensions = ExtensionService(control)
+    errors = errors_of(
+        lambda: extensions.create(ExtensionInput("1002", "B", "Passw0rd99", permission="galactic"))
+    )
+    assert errors == {"permission": "routing.permission"}
+    assert extensions.create(ExtensionInput("1002", "B", "Passw0rd99")).permission == "national"
+    extensions.update("1002", ExtensionInput("1002", "B", permission="internal"))
+    assert Extension.get(Extension.number == "1002").permission == "internal"
+    assert errors_of(lambda: extensions.update("1002", ExtensionInput("1002", "B", permission=""))) == {
+        "permission": "routing.permission"
+    }
+    assert Extension.get(Extension.number == "1002").permission == "internal"
 
 
 def test_inbound_route_destination_must_exist_and_trunk_did_is_unique(db, control):
