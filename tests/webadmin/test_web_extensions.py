@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telephony.models import AuditLog, Extension, sip_ha1
+from telephony.models import AuditLog, Extension, InboundRoute, PortSetting, sip_ha1
 from tests.webadmin.wsgi_client import Client
 from webadmin.app import create_app
 
@@ -155,3 +155,89 @@ def test_chinese_names_are_stored_and_shown_as_typed(admin):
     assert create(admin, name="前台 接待").status == 303
     assert Extension.get().name == "前台 接待"
     assert "前台 接待" in admin.get("/extensions").text
+
+
+# --- outbound permission class -------------------------------------------------------------------
+
+
+def test_permission_is_offered_saved_listed_and_audited(admin, fake_core):
+    form = admin.get("/extensions/new").text
+    assert '<option value="national" selected>national</option>' in form
+    assert '<option value="international">international</option>' in form
+    assert create(admin, permission="local").status == 303
+    assert Extension.get().permission == "local"
+    assert 'class="permission">local<' in admin.get("/extensions").text
+    assert AuditLog.get(AuditLog.action == "extension.create").detail == (
+        "name='Front desk' enabled=True permission=local"
+    )
+    edit = admin.get("/extensions/1001/edit").text
+    assert '<option value="local" selected>local</option>' in edit
+    response = admin.submit(
+        "/extensions/1001/edit",
+        "/extensions/1001/edit",
+        {"number": "1001", "name": "Front desk", "enabled": "1", "permission": "international"},
+    )
+    assert response.status == 303
+    assert Extension.get().permission == "international"
+    assert AuditLog.get(AuditLog.action == "extension.update").detail == "permission local->international"
+    assert fake_core.received("POST", "/reload") == [{"what": "extensions"}] * 2
+
+
+def test_an_edit_without_the_permission_field_keeps_the_class(admin):
+    create(admin, permission="internal")
+    admin.submit(
+        "/extensions/1001/edit", "/extensions/1001/edit", {"number": "1001", "name": "X", "enabled": "1"}
+    )
+    assert (Extension.get().name, Extension.get().permission) == ("X", "internal")
+
+
+def test_bad_permission_is_a_field_error_in_both_languages(admin, fake_core):
+    response = create(admin, permission="galactic")
+    assert response.status == 422
+    assert 'id="permission-error">must be internal, local, national or international<' in response.text
+    assert Extension.select().count() == 0
+    create(admin)
+    admin.submit("/extensions", "/lang", {"lang": "zh-CN", "next": "/extensions"})
+    response = admin.submit(
+        "/extensions/1001/edit", "/extensions/1001/edit", {"number": "1001", "enabled": "1", "permission": ""}
+    )
+    assert response.status == 422
+    assert 'id="permission-error">必须是 internal、local、national 或 international<' in response.text
+    assert "外呼权限" in response.text
+    assert Extension.get().permission == "national"
+    assert len(fake_core.received("POST", "/reload")) == 1
+
+
+# --- refused deletes ------------------------------------------------------------------------------
+
+
+def test_delete_of_an_extension_a_route_and_a_port_use_is_refused_and_changes_nothing(admin, fake_core):
+    create(admin)
+    InboundRoute.create(trunk="e1", did="8001", destination="1001")
+    PortSetting.create(port="fxs2", number="1001")
+    confirm = admin.get("/extensions/1001/delete")
+    response = admin.post("/extensions/1001/delete", {"csrf_token": confirm.csrf()})
+    assert response.status == 409
+    assert (
+        'id="delete-error">extension 1001 is used by inbound route &#039;e1 DID 8001&#039; and port fxs2<'
+        in response.text
+    )
+    assert Extension.select().count() == 1
+    assert InboundRoute.select().count() == 1 and PortSetting.select().count() == 1
+    assert AuditLog.select().where(AuditLog.action == "extension.delete").count() == 0
+    assert fake_core.received("POST", "/reload") == [{"what": "extensions"}]  # only the create
+    admin.submit("/extensions", "/lang", {"lang": "zh-CN", "next": "/extensions"})
+    response = admin.submit("/extensions/1001/delete", "/extensions/1001/delete", {})
+    assert response.status == 409
+    assert "分机 1001 正被 呼入路由“e1 DID 8001”和端口 fxs2 使用" in response.text
+    InboundRoute.delete().execute()
+    PortSetting.delete().execute()
+    assert admin.submit("/extensions/1001/delete", "/extensions/1001/delete", {}).status == 303
+    assert Extension.select().count() == 0
+
+
+def test_refused_delete_needs_csrf_like_any_delete(admin):
+    create(admin)
+    InboundRoute.create(trunk="e1", did="8001", destination="1001")
+    assert admin.post("/extensions/1001/delete", {}).status == 403
+    assert Extension.select().count() == 1

@@ -87,3 +87,36 @@ def test_routing_pages_in_chinese_and_in_the_nav(admin, fake_core):
 def test_routing_changes_need_csrf(admin, fake_core):
     response = admin.post("/trunks", {"name": "g", "kind": "e1", "members": "e1", "hunt": "linear"})
     assert response.status == 403 and TrunkGroup.select().count() == 0
+
+
+def test_trunk_group_a_dial_rule_uses_cannot_be_deleted(admin, fake_core):
+    admin.submit("/trunks/new", "/trunks", {"name": "span", "kind": "e1", "members": "e1", "hunt": "linear"})
+    group = TrunkGroup.get()
+    rule = {"name": "out", "prefix": "0", "min_length": "1", "strip": "0", "prepend": ""}
+    rule.update({"trunk_group": "span", "permission": "local", "priority": "100"})
+    admin.submit("/dialrules/new", "/dialrules", rule)
+    response = admin.submit(f"/trunks/{group.id}/delete", f"/trunks/{group.id}/delete", {})
+    assert response.status == 409
+    assert 'id="delete-error">trunk group span is used by dial rule &#039;out&#039;<' in response.text
+    assert TrunkGroup.select().count() == 1 and DialRule.select().count() == 1
+    assert fake_core.received("POST", "/reload") == [{"what": "lines"}] * 2
+    assert AuditLog.select().where(AuditLog.action == "trunk_group.delete").count() == 0
+    admin.submit("/trunks", "/lang", {"lang": "zh-CN", "next": "/trunks"})
+    response = admin.submit(f"/trunks/{group.id}/delete", f"/trunks/{group.id}/delete", {})
+    assert "中继组 span 正被 拨号规则“out” 使用" in response.text
+    admin.submit(f"/dialrules/{DialRule.get().id}/delete", f"/dialrules/{DialRule.get().id}/delete", {})
+    assert admin.submit(f"/trunks/{group.id}/delete", f"/trunks/{group.id}/delete", {}).status == 303
+    assert TrunkGroup.select().count() == 0
+
+
+def test_extension_delete_refused_while_an_inbound_route_added_in_the_admin_uses_it(admin, fake_core):
+    admin.submit(
+        "/extensions/new", "/extensions", {"number": "1001", "secret": "abc12345xyz", "enabled": "1"}
+    )
+    admin.submit(
+        "/inbound/new", "/inbound", {"trunk": "fxo1", "did": "", "destination": "1001", "priority": "1"}
+    )
+    response = admin.submit("/extensions/1001/delete", "/extensions/1001/delete", {})
+    assert response.status == 409
+    assert 'id="delete-error">extension 1001 is used by inbound route &#039;fxo1&#039;<' in response.text
+    assert Extension.select().count() == 1 and InboundRoute.select().count() == 1
