@@ -17,7 +17,17 @@ import pytest
 import yaml
 
 from telephony import boxconfig
-from telephony.models import CallLeg, Cdr, Extension, open_database, sip_ha1
+from telephony.models import (
+    CallLeg,
+    Cdr,
+    DialRule,
+    Extension,
+    InboundRoute,
+    PortSetting,
+    TrunkGroup,
+    open_database,
+    sip_ha1,
+)
 from tests.support.box import free_port, wait_until
 
 PBXCTL = Path(sys.executable).with_name("pbxctl")
@@ -155,12 +165,13 @@ def test_extension_add_list_delete_reload_the_core(cli_box, cli_core):
     assert cli_core.reloads == 1
     cli_box.ok("extension", "add", "1002", "--name", "张三", "--secret", "Passw0rd88", "--disabled")
     listing = cli_box.ok("extension", "list").stdout.splitlines()
-    assert listing[0].split() == ["NUMBER", "NAME", "ENABLED"]
-    assert listing[1].split() == ["1001", "Alice", "yes"] and listing[2].split() == ["1002", "张三", "no"]
+    assert listing[0].split() == ["NUMBER", "NAME", "ENABLED", "PERMISSION"]
+    assert listing[1].split() == ["1001", "Alice", "yes", "national"]
+    assert listing[2].split() == ["1002", "张三", "no", "national"]
     as_json = json.loads(cli_box.ok("extension", "list", "--json").stdout)
     assert as_json == [
-        {"number": "1001", "name": "Alice", "enabled": True},
-        {"number": "1002", "name": "张三", "enabled": False},
+        {"number": "1001", "name": "Alice", "enabled": True, "permission": "national"},
+        {"number": "1002", "name": "张三", "enabled": False, "permission": "national"},
     ]
     proc = cli_box.ok("extension", "delete", "1001")
     assert proc.stdout.strip() == "extension 1001 deleted" and proc.stderr == ""
@@ -219,11 +230,143 @@ def test_errors_render_in_chinese_by_option_or_environment(cli_box):
 def test_chinese_table_output(cli_box):
     cli_box.ok("extension", "add", "1001", "--name", "张三", "--secret", "Passw0rd99")
     listing = cli_box.ok("--lang", "zh-CN", "extension", "list").stdout.splitlines()
-    assert listing[0].split() == ["分机号", "名称", "启用"]
-    assert listing[1].split() == ["1001", "张三", "是"]
+    assert listing[0].split() == ["分机号", "名称", "启用", "外呼权限"]
+    assert listing[1].split() == ["1001", "张三", "是", "national"]
+
+
+def test_extension_permission_from_add_and_set_reaches_the_database(cli_box, cli_core):
+    cli_box.ok("extension", "add", "1001", "--secret", "Passw0rd99", "--permission", "local")
+    assert db_permission(cli_box, "1001") == "local"
+    proc = cli_box.ok("extension", "set", "1001", "--permission", "international")
+    assert proc.stdout.strip() == "extension 1001 saved" and proc.stderr == ""
+    assert db_permission(cli_box, "1001") == "international"
+    assert cli_core.reloads == 2
+    before = cli_box.db_dump()
+    line = assert_one_line_error(cli_box.run("extension", "set", "1001", "--permission", "galactic"))
+    assert line == "pbxctl: --permission: must be internal, local, national or international"
+    line = assert_one_line_error(
+        cli_box.run(
+            "--lang", "zh-CN", "extension", "add", "1002", "--secret", "Passw0rd88", "--permission", "x"
+        )
+    )
+    assert line == "pbxctl: --permission: 必须是 internal、local、national 或 international"
+    line = assert_one_line_error(cli_box.run("extension", "set", "1009", "--permission", "local"))
+    assert line == "pbxctl: extension 1009 does not exist"
+    assert_one_line_error(cli_box.run("extension", "set", "1001"), 2)
+    assert cli_box.db_dump() == before and cli_core.reloads == 2
+
+
+def db_permission(cli_box: CliBox, number: str) -> str:
+    db = open_database(cli_box.cfg.db_path)
+    try:
+        return Extension.get(Extension.number == number).permission
+    finally:
+        db.close()
+
+
+def test_extension_delete_used_by_a_route_or_port_is_refused_and_changes_nothing(cli_box, cli_core):
+    cli_box.ok("extension", "add", "1001", "--secret", "Passw0rd99")
+    db = open_database(cli_box.cfg.db_path)
+    try:
+        InboundRoute.create(trunk="e1", did="8001", destination="1001")
+        PortSetting.create(port="fxs2", number="1001")
+    finally:
+        db.close()
+    before, reloads = cli_box.db_dump(), cli_core.reloads
+    line = assert_one_line_error(cli_box.run("extension", "delete", "1001"))
+    assert line == "pbxctl: extension 1001 is used by inbound route 'e1 DID 8001' and port fxs2"
+    line = assert_one_line_error(cli_box.run("--lang", "zh-CN", "extension", "delete", "1001"))
+    assert line == "pbxctl: 分机 1001 正被 呼入路由“e1 DID 8001”和端口 fxs2 使用"
+    assert cli_box.db_dump() == before and cli_core.reloads == reloads
 
 
 # --- configuration document ------------------------------------------------------------------------
+
+
+LINES_DOC = textwrap.dedent(
+    """\
+    version: 1
+    extensions:
+      - {number: "1001", name: Alice, secret: Passw0rd11, permission: international}
+    ports:
+      - {port: fxs1, number: "201", label: Lobby, permission: local}
+      - {port: fxo1, label: PSTN 1}
+    trunk_groups:
+      - {name: pstn, kind: fxo, members: [fxo1, fxo2], hunt: round-robin}
+    inbound_routes:
+      - {trunk: fxo1, destination: "201"}
+      - {trunk: e1, did: "8001", destination: "1001", priority: 10}
+    dial_rules:
+      - {name: out, prefix: "0", strip: 1, trunk_group: pstn}
+    """
+)
+
+
+def test_config_line_tables_import_export_and_reimport_through_pbxctl(cli_box, cli_core, tmp_path):
+    path = tmp_path / "lines.yaml"
+    path.write_text(LINES_DOC)
+    proc = cli_box.ok("config", "import", str(path))
+    assert proc.stdout.splitlines() == [
+        "extensions: 1 added, 0 changed, 0 deleted, 0 unchanged",
+        "ports: 2 added, 0 changed, 0 deleted, 0 unchanged",
+        "trunk_groups: 1 added, 0 changed, 0 deleted, 0 unchanged",
+        "inbound_routes: 2 added, 0 changed, 0 deleted, 0 unchanged",
+        "dial_rules: 1 added, 0 changed, 0 deleted, 0 unchanged",
+    ]
+    assert cli_core.reloads == 1
+    exported = yaml.safe_load(cli_box.ok("config", "export").stdout)
+    assert exported["extensions"][0]["permission"] == "international"
+    assert exported["ports"][0] == {
+        "port": "fxs1",
+        "enabled": True,
+        "label": "Lobby",
+        "number": "201",
+        "caller_id_name": "",
+        "permission": "local",
+    }
+    assert exported["trunk_groups"] == [
+        {"name": "pstn", "kind": "fxo", "members": ["fxo1", "fxo2"], "hunt": "round-robin"}
+    ]
+    assert [r["did"] for r in exported["inbound_routes"]] == ["8001", ""]  # priority 10 first
+    assert exported["dial_rules"][0]["trunk_group"] == "pstn"
+    again = tmp_path / "again.yaml"
+    cli_box.ok("config", "export", str(again))
+    before = cli_box.db_dump()
+    proc = cli_box.ok("config", "import", str(again))
+    assert proc.stdout.splitlines()[1:] == [
+        "extensions: 0 added, 0 changed, 0 deleted, 1 unchanged",
+        "ports: 0 added, 0 changed, 0 deleted, 2 unchanged",
+        "trunk_groups: 0 added, 0 changed, 0 deleted, 1 unchanged",
+        "inbound_routes: 0 added, 0 changed, 0 deleted, 2 unchanged",
+        "dial_rules: 0 added, 0 changed, 0 deleted, 1 unchanged",
+    ]
+    assert [line for line in cli_box.db_dump() if not line.startswith('INSERT INTO "setting"')] == before
+
+
+def test_config_import_with_a_bad_route_changes_nothing_and_names_its_path(cli_box, cli_core, tmp_path):
+    path = tmp_path / "lines.yaml"
+    path.write_text(LINES_DOC)
+    cli_box.ok("config", "import", str(path))
+    before, reloads = cli_box.db_dump(), cli_core.reloads
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        LINES_DOC.replace('destination: "201"', 'destination: "299"').replace("strip: 1", "strip: 2")
+    )
+    line = assert_one_line_error(cli_box.run("config", "import", str(bad)))
+    assert line == f"pbxctl: {bad}: inbound_routes[0].destination: no extension or FXS port has this number"
+    kept = tmp_path / "kept.yaml"
+    kept.write_text("version: 1\ntrunk_groups: []\n")
+    line = assert_one_line_error(cli_box.run("--lang", "zh-CN", "config", "import", str(kept)))
+    assert line == (
+        f"pbxctl: {kept}: trunk_groups: 中继组 pstn 未列出，但仍被 拨号规则“out” 使用"
+        "（文档中没有 dial_rules，因此保留）"
+    )
+    assert cli_box.db_dump() == before and cli_core.reloads == reloads
+    db = open_database(cli_box.cfg.db_path)
+    try:
+        assert (TrunkGroup.select().count(), DialRule.get().strip) == (1, 1)
+    finally:
+        db.close()
 
 
 def test_config_export_to_stdout_and_to_a_private_file(cli_box, tmp_path):
@@ -238,8 +381,10 @@ def test_config_export_to_stdout_and_to_a_private_file(cli_box, tmp_path):
             "enabled": True,
             "ha1": sip_ha1("1001", "pbx", "Passw0rd99"),
             "ha1b": sip_ha1("1001@pbx", "pbx", "Passw0rd99"),
+            "permission": "national",
         }
     ]
+    assert [data[s] for s in ("ports", "trunk_groups", "inbound_routes", "dial_rules")] == [[], [], [], []]
     assert "Passw0rd99" not in text
     out = tmp_path / "box.yaml"
     proc = cli_box.ok("config", "export", str(out))
@@ -259,6 +404,10 @@ def test_config_round_trip_through_pbxctl_reloads_the_core(cli_box, cli_core, tm
     assert proc.stdout.splitlines() == [
         "settings: 2 added, 0 changed, 0 deleted, 0 unchanged",
         "extensions: 0 added, 0 changed, 0 deleted, 2 unchanged",
+        "ports: 0 added, 0 changed, 0 deleted, 0 unchanged",
+        "trunk_groups: 0 added, 0 changed, 0 deleted, 0 unchanged",
+        "inbound_routes: 0 added, 0 changed, 0 deleted, 0 unchanged",
+        "dial_rules: 0 added, 0 changed, 0 deleted, 0 unchanged",
     ]
     assert proc.stderr == ""
     assert cli_core.reloads == reloads + 1
@@ -291,8 +440,8 @@ def test_config_import_replaces_extensions_and_warns_when_the_core_is_down(cli_b
     ]
     listing = json.loads(cli_box.ok("extension", "list", "--json").stdout)
     assert listing == [
-        {"number": "2001", "name": "Front desk", "enabled": True},
-        {"number": "2002", "name": "Back office", "enabled": False},
+        {"number": "2001", "name": "Front desk", "enabled": True, "permission": "national"},
+        {"number": "2002", "name": "Back office", "enabled": False, "permission": "national"},
     ]
 
 
