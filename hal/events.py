@@ -121,11 +121,15 @@ class SpanDown(HalEvent):
 
 @dataclasses.dataclass(frozen=True)
 class E1Setup(HalEvent):
-    """An incoming call (Q.931 SETUP) on B-channel `port` (e1/N); call_ref identifies it."""
+    """An incoming call (Q.931 SETUP) on B-channel `port` (e1/N); call_ref identifies it.
+
+    `display` is the SETUP's Display IE (the network's caller name), empty when absent; untrusted text.
+    """
 
     call_ref: int
     calling: str
     called: str
+    display: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -140,7 +144,10 @@ class E1Alerting(HalEvent):
 
 @dataclasses.dataclass(frozen=True)
 class E1Connect(HalEvent):
+    """The far end answered our call; `display` is the CONNECT's Display IE (empty when absent)."""
+
     call_ref: int
+    display: str = ""
 
 
 @dataclasses.dataclass(frozen=True)

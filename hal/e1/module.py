@@ -8,6 +8,8 @@ Slot options (board file, `[slots.options]`):
     signalling  "pri" (default); China No.1 ("cn") once written, see hal.e1.signalling
     framing     "crc4" (default) or "doubleframe"
     line_code   "hdb3" (default) or "ami"
+    restart     true (default) or false: send RESTART (all interfaces) each time the D-channel comes up
+                with no call left, and take no call until it is acknowledged (Q.931 5.5; hal.e1.pri)
 
 Voice: when the slot names a `pcm` bus with `pcm_slots` (one per B-channel, in order e1/1..e1/30), the
 board's line clock moves B-channel audio through pcm_exchange(); otherwise the module's UART carries it
@@ -48,6 +50,12 @@ class E1Module(LineModule):
             raise BoardConfigError(
                 ctx.board.file, f"{ctx.slot.key}.options.side", f"must be one of {SIDES}, not {side!r}"
             )
+        restart = opts.get("restart", True)
+        if not isinstance(restart, bool):
+            raise BoardConfigError(
+                ctx.board.file, f"{ctx.slot.key}.options.restart", f"must be true or false, not {restart!r}"
+            )
+        signalling = opts.get("signalling", "pri")
         self.name = ctx.slot.port_names[0]
         self.carrier: Any = None
         self._own_carrier = False
@@ -74,8 +82,9 @@ class E1Module(LineModule):
             self.name,
             line=self.line,
             post=ctx.post,
-            signalling=opts.get("signalling", "pri"),
+            signalling=signalling,
             network=side == "network",
+            signalling_options={"restart_on_link_up": restart} if signalling == "pri" else None,
         )
         self.ports = [self.span, *self.span.channels.values()]
         channels = [ch for ch in self.span.channels.values() if isinstance(ch, BChannel)]

@@ -17,6 +17,18 @@ Malformed input never reaches the caller: a message with a bad header is logged 
 message type we do not know gets STATUS cause 97; a message the call state does not allow, STATUS cause
 101; a missing or invalid mandatory IE, STATUS (or RELEASE COMPLETE for a SETUP) with cause 96 or 100;
 an unknown IE, STATUS cause 99 after acting on the rest. The link stays up through all of it.
+
+D-channel failure (Q.931 5.8.9): calls not yet active are cleared at once with cause 41; active calls
+are held for T309 and, when the link is back in time, re-synchronised with STATUS ENQUIRY; otherwise
+they are cleared with cause 41 when T309 expires. A call the local user hangs up while the link is down
+is cleared internally (no message could reach the far end).
+
+Restart (Q.931 5.5): with `restart_on_link_up`, each time the D-channel comes up with no call left (the
+first time, or after a failure that outlived every call) this side sends RESTART for all interfaces and
+is not `up` (places and accepts no call) until RESTART ACKNOWLEDGE arrives; T316 repeats the RESTART once.
+A received RESTART clears the calls on the channels it names internally (no clearing messages; the user
+sees cause 41) and is answered with RESTART ACKNOWLEDGE; a malformed one is answered with STATUS (cause
+96 or 100) and logged, and the link stays up.
 """
 
 from __future__ import annotations
@@ -36,12 +48,14 @@ from hal.isdn.q921_states import TeiAssigned
 from hal.isdn.q931 import IE, MT, Cause, Message
 from hal.isdn.q931_call import Call, CallTimers
 from hal.isdn.q931_states import DisconnectIndication, OutgoingInitiated
-from hal.isdn.timers import Clock
+from hal.isdn.timers import Clock, Timers
 
 log = logging.getLogger(__name__)
 
 PEER_REF = 0x8000
 ESTABLISH_RETRY = 2.0
+N316 = 2  # RESTART attempts before giving up on the acknowledgement (Q.931 5.5.1 default)
+ALL_INTERFACES, SINGLE_INTERFACE, INDICATED_CHANNELS = 7, 6, 0
 _CLEARING = (MT.DISCONNECT, MT.RELEASE, MT.RELEASE_COMPLETE)
 Tap = Callable[[str, Message], None]
 
@@ -62,10 +76,16 @@ class PriSignalling(Signalling):
         link_config: LinkConfig | None = None,
         call_timers: CallTimers | None = None,
         tap: Tap | None = None,
+        restart_on_link_up: bool = False,
     ) -> None:
         super().__init__(user, pool)
         self.network, self.clock, self.tap = network, clock, tap
         self.call_timers = call_timers or CallTimers()
+        self.restart_on_link_up = restart_on_link_up
+        self.timers = Timers(clock)  # global call reference: T316
+        self.restarting = False  # our RESTART is waiting for its acknowledgement
+        self.restart_attempts = 0
+        self.restarts_received = 0
         cfg = dataclasses.replace(link_config or LinkConfig(), network=network)
         self.link = DataLink(cfg, self._transmit, self, clock)
         self._calls: dict[int, Call] = {}  # by public call reference
@@ -77,7 +97,7 @@ class PriSignalling(Signalling):
     # --- Signalling: layer 1 / link -------------------------------------------------------------
     @property
     def up(self) -> bool:
-        return self._layer1 and self.link.established
+        return self._layer1 and self.link.established and not self.restarting
 
     def layer1(self, up: bool) -> None:
         self._layer1 = up
@@ -94,6 +114,9 @@ class PriSignalling(Signalling):
 
     def poll(self) -> None:
         self.link.poll()
+        for name in self.timers.expired():
+            if name == "T316":
+                self._t316()
         for call in list(self._calls.values()):
             call.poll()
             self._forget_if_idle(call)
@@ -104,7 +127,7 @@ class PriSignalling(Signalling):
                 self.link.establish()
 
     def next_deadline(self) -> float | None:
-        deadlines = [self.link.timers.next_deadline(), self._retry_at]
+        deadlines = [self.link.timers.next_deadline(), self.timers.next_deadline(), self._retry_at]
         deadlines += [call.timers.next_deadline() for call in self._calls.values()]
         return min((d for d in deadlines if d is not None), default=None)
 
@@ -113,15 +136,30 @@ class PriSignalling(Signalling):
 
     # LinkUser
     def dl_established(self, confirm: bool) -> None:
-        log.info("PRI %s: D-channel established", self._side)
-        self.user.sig_link(True)
+        held = [call for call in self._calls.values() if call.held]
+        log.info("PRI %s: D-channel established (%d calls held)", self._side, len(held))
+        for call in list(self._calls.values()):
+            call.link_restored()
+            self._forget_if_idle(call)
+        if self.restarting or (self.restart_on_link_up and not self._calls):
+            self._send_restart(first=True)
+        if self.up:
+            self.user.sig_link(True)
 
     def dl_released(self) -> None:
-        log.warning("PRI %s: D-channel released; clearing %d calls", self._side, len(self._calls))
+        self.timers.stop("T316")  # a pending RESTART is sent again once the link is back
+        for call in list(self._calls.values()):
+            call.link_lost()
+            self._forget_if_idle(call)
+        log.warning(
+            "PRI %s: D-channel released; %d active calls held for T309 (%.0f s), the others cleared",
+            self._side,
+            len(self._calls),
+            self.call_timers.t309,
+        )
         if self._layer1:
             self._retry_at = self.clock() + ESTABLISH_RETRY
         self.user.sig_link(False)
-        self._abort_all(Cause.TEMPORARY_FAILURE)
 
     def dl_data(self, info: bytes) -> None:
         try:
@@ -138,6 +176,15 @@ class PriSignalling(Signalling):
         if msg.call_ref == q931.GLOBAL_CALL_REF:
             self._global(msg)
             return
+        if msg.mtype in (MT.RESTART, MT.RESTART_ACKNOWLEDGE):
+            self.bad_messages += 1
+            log.warning(
+                "PRI: %s on call reference %d, not the global one: answered with cause 81",
+                msg.name,
+                msg.call_ref,
+            )
+            self._reply(msg, MT.STATUS, Cause.INVALID_CALL_REFERENCE, {IE.CALL_STATE: q931.CallState(0)})
+            return
         public = msg.call_ref | (0 if msg.flag else PEER_REF)
         call = self._calls.get(public)
         if not msg.known:
@@ -151,10 +198,17 @@ class PriSignalling(Signalling):
 
     # --- Signalling: calls ----------------------------------------------------------------------
     def place_call(
-        self, calling: str, called: str, ts: int | None = None, *, any_channel: bool = False
+        self,
+        calling: str,
+        called: str,
+        ts: int | None = None,
+        *,
+        any_channel: bool = False,
+        display: str = "",
     ) -> int:
         """Send SETUP; with `any_channel` and no free timeslot, offer it with "any channel" and let the
-        far end choose or refuse (the simulated carrier uses this to overbook a full span)."""
+        far end choose or refuse (the simulated carrier uses this to overbook a full span). `display`
+        adds a Display IE (a network-to-user element: the carrier's caller name)."""
         if not self.up:
             raise SpanNotReady("PRI D-channel not established")
         exclusive = ts is not None or self.network
@@ -169,7 +223,7 @@ class PriSignalling(Signalling):
         if ts is not None:
             self.pool.take(ts, ref)
         call.any_channel = ts is None
-        call.setup(calling, called, ts, exclusive)
+        call.setup(calling, called, ts, exclusive, display)
         return ref
 
     def proceeding(self, call_ref: int) -> None:
@@ -178,14 +232,17 @@ class PriSignalling(Signalling):
     def alerting(self, call_ref: int) -> None:
         self._call(call_ref).alerting()
 
-    def answer(self, call_ref: int) -> None:
-        self._call(call_ref).connect()
+    def answer(self, call_ref: int, display: str = "") -> None:
+        self._call(call_ref).connect(display)
 
     def hangup(self, call_ref: int, cause: int = Cause.NORMAL_CLEARING) -> None:
         call = self._calls.get(call_ref)
         if call is None or call.clearing == "local":
             return
-        if isinstance(call.state, DisconnectIndication):
+        if call.held:
+            log.info("PRI: call %d cleared internally (cause %d): the D-channel is down", call_ref, cause)
+            call.drop(cause)
+        elif isinstance(call.state, DisconnectIndication):
             call.release(cause)
         else:
             call.disconnect(cause)
@@ -203,14 +260,19 @@ class PriSignalling(Signalling):
                 "calling": call.calling,
                 "called": call.called,
                 "direction": "out" if call.outgoing else "in",
+                **({"held": True} if call.held else {}),
             }
             for ref, call in sorted(self._calls.items())
         ]
 
     def restart(self) -> None:
-        """Send RESTART for the whole interface and drop every call (cause 41)."""
+        """Send RESTART for the whole interface and drop every call (cause 41); no call is placed or
+        accepted until the far end acknowledges."""
         self._abort_all(Cause.TEMPORARY_FAILURE)
-        self.send_message(Message(MT.RESTART, 0, ies={IE.RESTART_INDICATOR: q931.RestartIndicator(7)}))
+        was_up = self.up
+        self._send_restart(first=True)
+        if was_up and not self.up:
+            self.user.sig_link(False)
 
     # --- CallOwner --------------------------------------------------------------------------------
     def send_message(self, msg: Message) -> None:
@@ -229,6 +291,8 @@ class PriSignalling(Signalling):
             data["timeslot"] = call.channel
         elif event == "setup":
             data = {"timeslot": call.channel, "calling": call.calling, "called": call.called}
+            if call.display:
+                data["display"] = call.display
         self.user.sig_event(ref, event, **data)
         if event == "disconnect" and isinstance(call.state, DisconnectIndication):
             call.release(call.cause or Cause.NORMAL_CLEARING)  # the far end cleared: complete it
@@ -298,19 +362,102 @@ class PriSignalling(Signalling):
 
     def _global(self, msg: Message) -> None:
         if msg.mtype == MT.RESTART:
-            ind = msg.get(IE.RESTART_INDICATOR)
-            chan = msg.get(IE.CHANNEL_ID)
-            if ind is None:
-                self._reply(msg, MT.STATUS, Cause.MANDATORY_IE_MISSING, {IE.CALL_STATE: q931.CallState(0)})
-                return
-            for call in list(self._calls.values()):
-                if ind.restart_class != 0 or (chan is not None and call.channel == chan.channel):
-                    call.abort(Cause.TEMPORARY_FAILURE)
-                    self._forget_if_idle(call)
-            log.info("PRI: RESTART class %d acknowledged", ind.restart_class)
-            self._reply(msg, MT.RESTART_ACKNOWLEDGE, ies=dict(msg.ies))
-        elif msg.mtype not in (MT.RESTART_ACKNOWLEDGE, MT.STATUS):
+            self._restart_received(msg)
+        elif msg.mtype == MT.RESTART_ACKNOWLEDGE:
+            self._restart_acknowledged(msg)
+        elif msg.mtype != MT.STATUS:
             self._reply(msg, MT.STATUS, Cause.INVALID_CALL_REFERENCE, {IE.CALL_STATE: q931.CallState(0)})
+
+    # --- restart (Q.931 5.5) ------------------------------------------------------------------------
+    def _send_restart(self, first: bool) -> None:
+        if first:
+            self.restart_attempts = 0
+        self.restarting = True
+        self.restart_attempts += 1
+        log.info("PRI %s: RESTART all interfaces (attempt %d)", self._side, self.restart_attempts)
+        restart = Message(MT.RESTART, 0, ies={IE.RESTART_INDICATOR: q931.RestartIndicator(ALL_INTERFACES)})
+        self.send_message(restart)
+        if self.link.established:
+            self.timers.start("T316", self.call_timers.t316)
+
+    def _t316(self) -> None:
+        if self.restart_attempts < N316:
+            self._send_restart(first=False)
+            return
+        # Q.931 leaves the interface out of service for a maintenance action here. An appliance has no
+        # operator to take it: put the channels into service and say so, rather than stay dead.
+        log.error(
+            "PRI %s: no RESTART ACKNOWLEDGE after %d RESTART; taking the channels into service anyway",
+            self._side,
+            self.restart_attempts,
+        )
+        self._restart_done()
+
+    def _restart_done(self) -> None:
+        self.timers.stop("T316")
+        self.restarting = False
+        if self.up:
+            self.user.sig_link(True)
+
+    def _restart_acknowledged(self, msg: Message) -> None:
+        if not self.restarting:
+            log.info("PRI: RESTART ACKNOWLEDGE for no RESTART of ours ignored")
+            return
+        ind = msg.get(IE.RESTART_INDICATOR)
+        log.info("PRI %s: RESTART acknowledged (class %s)", self._side, ind.restart_class if ind else "?")
+        self._restart_done()
+
+    def _restart_received(self, msg: Message) -> None:
+        """Return the named channels to idle, clearing their calls internally, and acknowledge."""
+        reason, cause = self._restart_problem(msg)
+        if reason:
+            self.bad_messages += 1
+            log.warning("PRI: RESTART rejected (cause %d): %s", cause, reason)
+            self._reply(msg, MT.STATUS, cause, {IE.CALL_STATE: q931.CallState(0)})
+            return
+        ind = msg.get(IE.RESTART_INDICATOR)
+        chan = msg.get(IE.CHANNEL_ID) if ind.restart_class == INDICATED_CHANNELS else None
+        if chan is None and IE.CHANNEL_ID in msg.ies:
+            log.info("PRI: RESTART of the whole interface names a channel; the channel is ignored")
+        cleared = 0
+        for call in list(self._calls.values()):
+            if chan is None or call.channel == chan.channel:
+                call.abort(Cause.TEMPORARY_FAILURE)  # locally: no DISCONNECT/RELEASE goes out (5.5.2)
+                self._forget_if_idle(call)
+                cleared += 1
+        if chan is None:
+            self.pool.clear()
+        else:
+            self.pool.release(chan.channel)
+        self.restarts_received += 1
+        log.info(
+            "PRI %s: RESTART %s: %d calls cleared, acknowledged",
+            self._side,
+            "all interfaces" if chan is None else f"timeslot {chan.channel}",
+            cleared,
+        )
+        ies: dict[int, Any] = {IE.RESTART_INDICATOR: ind}
+        if chan is not None:
+            ies[IE.CHANNEL_ID] = q931.ChannelId(chan.channel, exclusive=True)
+        self._reply(msg, MT.RESTART_ACKNOWLEDGE, ies=ies)
+
+    def _restart_problem(self, msg: Message) -> tuple[str, int]:
+        """Return why a RESTART cannot be acted on and the STATUS cause, or ("", 0)."""
+        fatal, _ = q931.problems(msg)
+        if fatal == Cause.INVALID_IE_CONTENTS:
+            return "invalid restart indicator", fatal
+        if fatal is not None:
+            return "no restart indicator", fatal
+        if msg.get(IE.RESTART_INDICATOR).restart_class != INDICATED_CHANNELS:
+            return "", 0
+        if IE.CHANNEL_ID in msg.bad_ies:
+            return "invalid channel identification", Cause.INVALID_IE_CONTENTS
+        chan = msg.get(IE.CHANNEL_ID)
+        if chan is None:  # Q.931 5.5.2: "indicated channels" without the channel, 5.8.6.1
+            return "indicated channels without a channel identification", Cause.MANDATORY_IE_MISSING
+        if chan.channel is None or not self.pool.exists(chan.channel):
+            return f"channel identification {chan} names no B-channel of the span", Cause.INVALID_IE_CONTENTS
+        return "", 0
 
     def _unknown_call(self, msg: Message, public: int) -> None:
         if msg.mtype == MT.SETUP and not msg.flag:
@@ -344,6 +491,10 @@ class PriSignalling(Signalling):
         self._forget_if_idle(call)
 
     def _incoming(self, msg: Message, public: int) -> None:
+        if self.restarting:  # Q.931 5.5.1: no call is accepted until our RESTART is acknowledged
+            log.info("PRI: SETUP %d refused with cause 41: our RESTART is not acknowledged yet", msg.call_ref)
+            self._reply(msg, MT.RELEASE_COMPLETE, Cause.TEMPORARY_FAILURE)
+            return
         mandatory = (IE.BEARER_CAPABILITY,) if self.network else (IE.BEARER_CAPABILITY, IE.CHANNEL_ID)
         fatal, minor = q931.problems(msg, mandatory)
         if fatal is not None:

@@ -7,12 +7,15 @@ and 17-31; timeslot 16 is the D-channel). Events posted (hal.events), all stampe
     SpanDown(port=span, reason)  the span stopped carrying calls (alarm, D-channel down, module lost)
     SpanUp(port=span)            module connected, no alarm, signalling link established
     PortFaulted(port=span, reason) / PortRecovered(port=span)   the line module's serial link
-    E1Setup(port=e1/N, call_ref, calling, called)   incoming call; answer with proceeding/alerting/answer
-    E1Proceeding / E1Alerting / E1Connect(port=e1/N, call_ref)   progress of a call we placed
+    E1Setup(port=e1/N, call_ref, calling, called, display)   incoming call; answer with
+                                 proceeding/alerting/answer (display: the SETUP's Display IE or "")
+    E1Proceeding / E1Alerting / E1Connect(port=e1/N, call_ref[, display])   progress of a call we placed
     E1Disconnect(port=e1/N or span, call_ref, cause)  the far end cleared or the call failed (once per
                                  call; not posted when the core cleared first with hangup())
 
-When the span goes down every call on it is dropped with E1Disconnect cause 41 (temporary failure).
+When the span goes down, calls not yet answered are dropped at once with E1Disconnect cause 41
+(temporary failure); answered calls are held for T309 (6 s) and carry on if the D-channel comes back in
+time, else they are dropped with cause 41 too (hal.e1.pri).
 Threads: the line driver's reader thread delivers frames; a small timer thread polls protocol timers;
 the core calls the API from its own loop. One lock serialises all of it; events go out through `post`
 (e.g. a queue's put), never into core code directly.
@@ -244,13 +247,21 @@ class Span(E1Span):
                 data["called"],
                 port,
             )
-            self.post(events.E1Setup(port, call_ref=call_ref, calling=data["calling"], called=data["called"]))
+            self.post(
+                events.E1Setup(
+                    port,
+                    call_ref=call_ref,
+                    calling=data["calling"],
+                    called=data["called"],
+                    display=data.get("display", ""),
+                )
+            )
         elif event == "proceeding":
             self.post(events.E1Proceeding(port, call_ref=call_ref))
         elif event == "alerting":
             self.post(events.E1Alerting(port, call_ref=call_ref))
         elif event == "connect":
-            self.post(events.E1Connect(port, call_ref=call_ref))
+            self.post(events.E1Connect(port, call_ref=call_ref, display=data.get("display", "")))
         elif event == "disconnect":
             self.post(events.E1Disconnect(port, call_ref=call_ref, cause=data["cause"]))
         elif event == "released" and ts in self._by_ts:

@@ -7,7 +7,14 @@ and keeps the call. `Call._dispatch` is the one place transitions happen and are
 notifications go through `CallOwner.call_event` after the transition: setup, proceeding, alerting,
 connect (far end answered), active (our answer acknowledged), disconnect (far end cleared or failed;
 once), released (call gone). Timers: T303 (SETUP), T305 (DISCONNECT), T308 (RELEASE), T310 (CALL
-PROCEEDING), T313 (CONNECT, user side).
+PROCEEDING), T313 (CONNECT, user side), T309 (D-channel lost, active call held) and T322 (STATUS
+ENQUIRY).
+
+Data-link failure (Q.931 5.8.9): `link_lost()` clears a call that is not active at once (cause 41) and
+holds an active one for T309; `link_restored()` stops T309 and checks the far end's state with STATUS
+ENQUIRY (5.8.10); T309 expiry clears the call with cause 41. `drop()` is the local user clearing a call
+while no message can be sent. A Display IE in the far end's SETUP or CONNECT is kept in `display` and
+passed up as `display` with the setup / connect notification.
 """
 
 from __future__ import annotations
@@ -52,6 +59,11 @@ class CallTimers:
     t308: float = 4.0
     t310: float = 30.0
     t313: float = 4.0
+    # Q.931 5.8.9 names #27 for T309 expiry; this stack reports #41 (temporary failure) to its user, as
+    # for every other call the link loss clears, so the core sees one cause for "the D-channel failed".
+    t309: float = 6.0
+    t316: float = 120.0  # RESTART (global call reference; hal.e1.pri runs it)
+    t322: float = 4.0
 
 
 class Call:
@@ -74,10 +86,12 @@ class Call:
         self.channel: int | None = None
         self.exclusive = self.any_channel = False
         self.calling = self.called = ""
+        self.display = ""  # the far end's Display IE (SETUP or CONNECT)
+        self.display_out = ""  # our Display IE for SETUP / CONNECT (the network side sends it)
         self.cause: int | None = None
         self.clearing: str | None = None  # "local" or "remote": who cleared first
         self.channel_sent = False
-        self.setup_attempts = self.release_attempts = 0
+        self.setup_attempts = self.release_attempts = self.enquiries = 0
         self._pending: list[tuple[str, dict[str, Any]]] = []
 
     def __repr__(self) -> str:
@@ -92,8 +106,11 @@ class Call:
         return isinstance(self.state, Null)
 
     # --- requests from the local user -----------------------------------------------------
-    def setup(self, calling: str, called: str, channel: int | None, exclusive: bool) -> None:
+    def setup(
+        self, calling: str, called: str, channel: int | None, exclusive: bool, display: str = ""
+    ) -> None:
         self.calling, self.called, self.channel, self.exclusive = calling, called, channel, exclusive
+        self.display_out = display
         self._dispatch("setup_req")
 
     def proceeding(self) -> None:
@@ -102,7 +119,8 @@ class Call:
     def alerting(self) -> None:
         self._dispatch("alerting_req")
 
-    def connect(self) -> None:
+    def connect(self, display: str = "") -> None:
+        self.display_out = display
         self._dispatch("connect_req")
 
     def disconnect(self, cause: int = Cause.NORMAL_CLEARING) -> None:
@@ -114,9 +132,31 @@ class Call:
     def abort(self, cause: int) -> None:
         self._dispatch("abort", cause)
 
+    def drop(self, cause: int) -> None:
+        """The local user clears while no message can reach the far end: go to Null at once."""
+        self._dispatch("drop", cause)
+
+    # --- from the data link -----------------------------------------------------------------
+    def link_lost(self) -> None:
+        """The D-channel failed (DL-RELEASE indication, Q.931 5.8.9)."""
+        self._dispatch("link_lost")
+
+    def link_restored(self) -> None:
+        """The D-channel is established again (DL-ESTABLISH confirmation or indication)."""
+        self._dispatch("link_up")
+
+    @property
+    def held(self) -> bool:
+        """True while the call is kept across a D-channel failure (T309 running)."""
+        return self.timers.running("T309")
+
     # --- from the peer and the clock ------------------------------------------------------------
     def receive(self, msg: Message) -> None:
         """Handle a peer message; raises InvalidTransition when the state does not accept it."""
+        if msg.mtype in (MT.SETUP, MT.CONNECT):
+            display = msg.get(IE.DISPLAY)
+            if display is not None:
+                self.display = display.text
         self._dispatch(MT(msg.mtype).name.lower(), msg)
 
     def poll(self) -> None:
@@ -178,6 +218,8 @@ class Call:
             screening = 3 if self.network else 0  # network provided / user provided, not screened
             ies[IE.CALLING_NUMBER] = q931.PartyNumber(self.calling, presentation=0, screening=screening)
         ies[IE.CALLED_NUMBER] = q931.PartyNumber(self.called)
+        if self.display_out:
+            ies[IE.DISPLAY] = q931.Display(self.display_out)
         msg = Message(MT.SETUP, self.call_ref, flag=False, ies=ies, sending_complete=True)
         self.owner.send_message(msg)
 
@@ -185,6 +227,12 @@ class Call:
         self.send(
             MT.STATUS, cause=cause, ies={IE.CALL_STATE: q931.CallState(self.state.number(self.network))}
         )
+
+    def enquire(self) -> None:
+        """Send STATUS ENQUIRY and time the answer with T322 (Q.931 5.8.10)."""
+        self.enquiries += 1
+        self.send(MT.STATUS_ENQUIRY)
+        self.timers.start("T322", self.config.t322)
 
     def send_release(self) -> CallState:
         self.release_attempts += 1
@@ -210,11 +258,12 @@ class Call:
 
     def connected(self) -> CallState:
         self.send(MT.CONNECT_ACKNOWLEDGE)
-        self.notify("connect")
+        self.notify("connect", **({"display": self.display} if self.display else {}))
         return Active()
 
     def answer(self) -> CallState:
-        self.send(MT.CONNECT, channel=True)
+        ies = {IE.DISPLAY: q931.Display(self.display_out)} if self.display_out else None
+        self.send(MT.CONNECT, channel=True, ies=ies)
         if self.network:
             self.notify("active")
             return Active()

@@ -19,7 +19,8 @@ side in use (the Call state IE and logs use it):
     ReleaseRequest          U19   N19      we sent RELEASE (T308)
 
 Each state has one method per event (`on_<message>` for peer messages, `on_<x>_req` for local
-requests, `on_t3xx` for timers) returning the next state; anything else raises InvalidTransition. The
+requests, `on_t3xx` for timers, `on_link_lost` / `on_link_up` from the data link) returning the next
+state; anything else raises InvalidTransition. The
 owner answers an InvalidTransition on a peer message with STATUS cause 101 and keeps the call.
 hal.isdn.q931_call.Call holds the call's data and timers, dispatches events and logs transitions.
 """
@@ -71,10 +72,17 @@ class Live(CallState):
         return self
 
     def on_status(self, call: Call, msg: Message) -> CallState:
+        if msg.cause != Cause.MESSAGE_TYPE_NONEXISTENT:  # 97: keep waiting for a real answer (5.8.10)
+            call.timers.stop("T322")
         state = msg.get(IE.CALL_STATE)
         if state is not None and state.value == 0:  # the far end has no such call (Q.931 5.8.11)
             call.timers.stop_all()
-            call.far_end_cleared(msg.cause or Cause.WRONG_MESSAGE_FOR_STATE)
+            # Cause 30 only says "this answers your enquiry": the call was lost at the far end (e.g.
+            # across a D-channel failure), which the local user hears as a temporary failure.
+            cause = msg.cause or Cause.WRONG_MESSAGE_FOR_STATE
+            call.far_end_cleared(
+                Cause.TEMPORARY_FAILURE if cause == Cause.RESPONSE_TO_STATUS_ENQUIRY else cause
+            )
             return Null()
         return self
 
@@ -99,6 +107,20 @@ class Live(CallState):
         call.timers.stop_all()
         call.far_end_cleared(cause)
         return Null()
+
+    def on_drop(self, call: Call, cause: int) -> CallState:
+        """The local user clears while the D-channel is down: no message can go, so clear internally."""
+        call.cleared_locally(cause)
+        call.timers.stop_all()
+        return Null()
+
+    def on_link_lost(self, call: Call) -> CallState:
+        """Q.931 5.8.9 a): a call not in the Active state is cleared internally."""
+        return self.on_abort(call, Cause.TEMPORARY_FAILURE)
+
+    def on_link_up(self, call: Call) -> CallState:
+        """A call that outlived a data-link reset continues as it was (Q.931 5.8.8)."""
+        return self
 
     def on_disconnect_req(self, call: Call, cause: int) -> CallState:
         call.cleared_locally(cause)
@@ -253,6 +275,38 @@ class Active(Live):
     user_number, network_number = 10, 10
 
     on_connect_acknowledge = on_progress = on_notify = on_information = Live._stay
+
+    def on_link_lost(self, call: Call) -> CallState:
+        """Q.931 5.8.9 b): keep the call for T309 (not restarted if already running)."""
+        call.timers.stop("T322")  # no answer can come over a failed link; asked again once it is back
+        if not call.timers.running("T309"):
+            call.timers.start("T309", call.config.t309)
+        return self
+
+    def on_link_up(self, call: Call) -> CallState:
+        """Back within T309: stop it and check the far end still has the call (5.8.9, 5.8.10)."""
+        if call.timers.running("T309"):
+            call.timers.stop("T309")
+            call.enquiries = 0
+            if not call.timers.running("T322"):
+                call.enquire()
+        return self
+
+    def on_t309(self, call: Call) -> CallState:
+        log.warning("call %d: D-channel not back within T309; cleared with cause 41", call.call_ref)
+        call.timers.stop_all()
+        call.far_end_cleared(Cause.TEMPORARY_FAILURE)
+        return Null()
+
+    def on_t322(self, call: Call) -> CallState:
+        if call.enquiries < 2:
+            call.enquire()
+            return self
+        log.warning("call %d: no STATUS after %d enquiries; clearing", call.call_ref, call.enquiries)
+        call.far_end_cleared(Cause.TEMPORARY_FAILURE)
+        call.send(MT.DISCONNECT, cause=Cause.TEMPORARY_FAILURE)
+        call.timers.start("T305", call.config.t305)
+        return DisconnectRequest()
 
 
 class DisconnectRequest(Live):

@@ -5,11 +5,19 @@ speaks the module protocol (hal.e1.wire) to it. This side plays both the module 
 blocks as the clock master, commands) and the carrier exchange behind it: network-side Q.921/Q.931 with
 the same stack the box runs (hal.e1.pri, network=True).
 
-API (thread-safe): call(calling, called) -> call_id; answer/alert/proceeding/hangup(call_id); events(call_id)
-(what the carrier received from the box, per call); calls(); los(on) and alarm(name, on) (cable pulled,
-AIS, RAI, LOF); garbage(data) (raw bytes on the UART); unplug()/replug() (the serial link drops and comes
-back); play(channel, wav) and record(channel, wav, seconds) on B-channels 1..30 (or 'e1/N').
-Calls the box places get CALL PROCEEDING at once (auto_proceeding); answering them is up to the caller.
+API (thread-safe): call(calling, called, display=...) -> call_id; answer/alert/proceeding/busy/
+hangup(call_id); events(call_id) (what the carrier received from the box, per call); calls(); los(on) and
+alarm(name, on) (cable pulled, AIS, RAI, LOF); garbage(data) (raw bytes on the UART); unplug()/replug()
+(the serial link drops and comes back); restart() (RESTART all interfaces); play(channel, wav) and
+record(channel, wav, seconds) on B-channels 1..30 (or 'e1/N').
+
+Calls the box places get CALL PROCEEDING at once (auto_proceeding), then what the answer mode says
+(set_answer_mode(mode), globally or for one called number):
+
+    proceeding   nothing more: the caller answers, alerts or clears the call by hand (the default)
+    alert        ALERTING, then it rings until answer(call_id), busy(call_id) or hangup(call_id)
+    answer       CONNECT at once (auto-answer)
+    busy         DISCONNECT cause 17 (user busy)
 """
 
 from __future__ import annotations
@@ -41,6 +49,8 @@ log = logging.getLogger(__name__)
 
 TICK = 0.02
 WRITE_TIMEOUT = 0.2
+ANSWER_MODES = ("proceeding", "alert", "answer", "busy")
+USER_BUSY = 17
 
 
 @dataclasses.dataclass
@@ -79,6 +89,8 @@ class CarrierSim:
         auto_proceeding: bool = True,
         link_config: LinkConfig | None = None,
         call_timers: CallTimers | None = None,
+        restart_on_link_up: bool = False,
+        answer_mode: str = "proceeding",
     ) -> None:
         self._own_dir = directory is None
         self.directory = Path(directory or tempfile.mkdtemp(prefix="e1-carrier-"))
@@ -88,8 +100,16 @@ class CarrierSim:
         self._wlock = threading.Lock()
         self.pool = ChannelPool()
         self.sig = PriSignalling(
-            self, self.pool, network=True, link_config=link_config, call_timers=call_timers, tap=self._tap
+            self,
+            self.pool,
+            network=True,
+            link_config=link_config,
+            call_timers=call_timers,
+            tap=self._tap,
+            restart_on_link_up=restart_on_link_up,
         )
+        self.answer_mode = _check_mode(answer_mode)
+        self._modes_by_number: dict[str, str] = {}
         self.alarms: set[str] = set()
         self.config: dict[str, int] = {}
         self.loopback_mode = 0
@@ -177,8 +197,9 @@ class CarrierSim:
         self._plug()
 
     # --- calls ----------------------------------------------------------------------------------
-    def call(self, calling: str, called: str, channel: int | str | None = None) -> int:
-        """Offer a call to the box (exclusive channel; "any channel" when the carrier has none free).
+    def call(self, calling: str, called: str, channel: int | str | None = None, display: str = "") -> int:
+        """Offer a call to the box (exclusive channel; "any channel" when the carrier has none free);
+        `display` sends a Display IE (the caller's name) in the SETUP.
 
         A carrier places calls only on an established D-channel: when its own link is still coming
         up (the box may see its side up a moment earlier), wait for it briefly instead of refusing.
@@ -189,13 +210,35 @@ class CarrierSim:
             pass  # place_call below refuses with SpanNotReady (cause 38), naming the reason
         with self._lock:
             ts = None if channel is None else _timeslot(channel)
-            call_id = self.sig.place_call(calling, called, ts, any_channel=True)
+            call_id = self.sig.place_call(calling, called, ts, any_channel=True, display=display)
             self._info[call_id] = {"direction": "to_box", "calling": calling, "called": called}
+            if display:
+                self._info[call_id]["display"] = display
             return call_id
 
-    def answer(self, call_id: int) -> None:
+    def set_answer_mode(self, mode: str, number: str | None = None) -> None:
+        """Choose what happens to the box's calls (ANSWER_MODES): for every call, or only for calls to
+        `number` (that setting wins over the global one; mode "" removes it)."""
         with self._lock:
-            self.sig.answer(call_id)
+            if number is None:
+                self.answer_mode = _check_mode(mode)
+            elif mode:
+                self._modes_by_number[number] = _check_mode(mode)
+            else:
+                self._modes_by_number.pop(number, None)
+
+    def answer_mode_for(self, called: str) -> str:
+        with self._lock:
+            return self._modes_by_number.get(called, self.answer_mode)
+
+    def answer(self, call_id: int, display: str = "") -> None:
+        """Answer (CONNECT, with a Display IE when `display` is given)."""
+        with self._lock:
+            self.sig.answer(call_id, display)
+
+    def busy(self, call_id: int) -> None:
+        """The called party is busy: clear with cause 17."""
+        self.hangup(call_id, USER_BUSY)
 
     def alert(self, call_id: int) -> None:
         with self._lock:
@@ -311,8 +354,15 @@ class CarrierSim:
             info["timeslot"] = data["timeslot"]
         if event == "setup":
             info.update(calling=data["calling"], called=data["called"])
+            mode = info["mode"] = self._modes_by_number.get(data["called"], self.answer_mode)
             if self.auto_proceeding:
                 self.sig.proceeding(call_ref)
+            if mode == "alert":
+                self.sig.alerting(call_ref)
+            elif mode == "answer":
+                self.sig.answer(call_ref)
+            elif mode == "busy":
+                self.sig.hangup(call_ref, USER_BUSY)
         elif event == "released":
             self._events[call_ref].append(
                 {"event": "released", "cause": data.get("cause"), "at": time.monotonic()}
@@ -330,6 +380,8 @@ class CarrierSim:
         if msg.mtype == MT.SETUP:
             for key, ie in (("calling", IE.CALLING_NUMBER), ("called", IE.CALLED_NUMBER)):
                 event[key] = msg.get(ie).digits if msg.get(ie) else ""
+        if msg.get(IE.DISPLAY) is not None:
+            event["display"] = msg.get(IE.DISPLAY).text
         self._events[msg.call_ref | (0 if msg.flag else PEER_REF)].append(event)
 
     # --- threads ------------------------------------------------------------------------------------
@@ -419,6 +471,12 @@ class CarrierSim:
                     blocks[ts] = g711.linear_to_alaw(frame)
             if blocks:
                 self._send(wire.encode_pcm(blocks))
+
+
+def _check_mode(mode: str) -> str:
+    if mode not in ANSWER_MODES:
+        raise ValueError(f"unknown answer mode {mode!r} (one of {', '.join(ANSWER_MODES)})")
+    return mode
 
 
 def wire_timeslots() -> tuple[int, ...]:

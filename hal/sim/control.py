@@ -105,12 +105,27 @@ class SimControl:
         self.line(port).plug()
 
     # --- E1: the carrier ------------------------------------------------------------------
-    def e1_call(self, calling: str, called: str, span: str = "e1") -> Any:
-        """The carrier places a call to the box; returns its call id."""
-        return self.carrier(span).call(calling, called)
+    def e1_call(self, calling: str, called: str, span: str = "e1", display: str = "") -> Any:
+        """The carrier places a call to the box (with a Display IE naming the caller when `display`
+        is given); returns its call id."""
+        return self.carrier(span).call(calling, called, display=display)
+
+    def e1_answer_mode(self, mode: str, number: str | None = None, span: str = "e1") -> None:
+        """Choose what the carrier does with the calls the box places: 'proceeding' (nothing more, the
+        default), 'alert' (ALERTING, then wait for e1_answer/e1_busy/e1_hangup), 'answer' (CONNECT at
+        once) or 'busy' (DISCONNECT cause 17); for every call, or only for calls to `number`."""
+        self.carrier(span).set_answer_mode(mode, number)
+
+    def e1_alert(self, call: Any, span: str = "e1") -> None:
+        """The called party's phone rings: ALERTING on a call the box placed."""
+        self.carrier(span).alert(call)
 
     def e1_answer(self, call: Any, span: str = "e1") -> None:
         self.carrier(span).answer(call)
+
+    def e1_busy(self, call: Any, span: str = "e1") -> None:
+        """The called party is busy: DISCONNECT cause 17."""
+        self.carrier(span).busy(call)
 
     def e1_hangup(self, call: Any, cause: int = 16, span: str = "e1") -> None:
         self.carrier(span).hangup(call, cause)

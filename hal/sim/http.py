@@ -9,8 +9,11 @@
     POST /sim/unplug, /sim/plug {"port": "fxo1"}
     POST /sim/play         {"port": "fxs1", "file": "/path/in.wav"}
     POST /sim/record       {"port": "fxs1", "file": "/path/out.wav", "seconds": 3}
-    POST /sim/e1_call      {"from": "13800138000", "to": "8001", "span": "e1"}  -> {"call": id}
-    POST /sim/e1_answer, /sim/e1_hangup {"call": id, "cause": 16}
+    POST /sim/e1_call      {"from": "13800138000", "to": "8001", "span": "e1", "display": ""}
+                           -> {"call": id}
+    POST /sim/e1_answer_mode {"mode": "alert", "number": null}   (proceeding, alert, answer, busy)
+    POST /sim/e1_alert, /sim/e1_answer, /sim/e1_busy {"call": id}
+    POST /sim/e1_hangup    {"call": id, "cause": 16}
     POST /sim/e1_los       {"on": true}
     GET  /sim/ports                    GET /sim/events?port=fxs1&since=0
 
@@ -50,8 +53,15 @@ def _verbs(c: SimControl) -> dict[str, Callable[[dict[str, Any]], Any]]:
         "plug": lambda a: c.plug(a["port"]),
         "play": lambda a: c.play(a["port"], a["file"]),
         "record": lambda a: {"file": str(c.record(a["port"], a["file"], float(a.get("seconds", 3))))},
-        "e1_call": lambda a: {"call": c.e1_call(str(a["from"]), str(a["to"]), a.get("span", "e1"))},
+        "e1_call": lambda a: {
+            "call": c.e1_call(str(a["from"]), str(a["to"]), a.get("span", "e1"), str(a.get("display", "")))
+        },
+        "e1_answer_mode": lambda a: c.e1_answer_mode(
+            str(a["mode"]), None if a.get("number") is None else str(a["number"]), a.get("span", "e1")
+        ),
+        "e1_alert": lambda a: c.e1_alert(a["call"], a.get("span", "e1")),
         "e1_answer": lambda a: c.e1_answer(a["call"], a.get("span", "e1")),
+        "e1_busy": lambda a: c.e1_busy(a["call"], a.get("span", "e1")),
         "e1_hangup": lambda a: c.e1_hangup(a["call"], int(a.get("cause", 16)), a.get("span", "e1")),
         "e1_los": lambda a: c.e1_los(bool(a.get("on", True)), a.get("span", "e1")),
     }

@@ -89,7 +89,10 @@ def cmd_ring(cli: pbxctl.Cli, args: argparse.Namespace) -> int:
 
 
 def cmd_e1_call(cli: pbxctl.Cli, args: argparse.Namespace) -> int:
-    answer = _sim(cli, "e1_call", {"calling": args.calling, "called": args.called})
+    body = {"calling": args.calling, "called": args.called}
+    if args.display:
+        body["display"] = args.display
+    answer = _sim(cli, "e1_call", body)
     call = call_id(answer)
     if call is None:
         raise pbxctl.CommandFailed(cli.t("cli.sim.no_call"))
@@ -100,6 +103,26 @@ def cmd_e1_call(cli: pbxctl.Cli, args: argparse.Namespace) -> int:
 def cmd_e1_hangup(cli: pbxctl.Cli, args: argparse.Namespace) -> int:
     _sim(cli, "e1_hangup", {"call": args.call, "cause": args.cause})
     return _done(cli, "e1 hangup", args.call)
+
+
+def cmd_e1_call_verb(cli: pbxctl.Cli, args: argparse.Namespace) -> int:
+    """answer / alert / busy CALL: what the called party does with a call the box placed."""
+    _sim(cli, f"e1_{args.e1_verb}", {"call": args.call})
+    return _done(cli, f"e1 {args.e1_verb}", args.call)
+
+
+def cmd_e1_mode(cli: pbxctl.Cli, args: argparse.Namespace) -> int:
+    body: dict[str, Any] = {"mode": args.mode}
+    if args.number is not None:
+        body["number"] = args.number
+    _sim(cli, "e1_answer_mode", body)
+    return _done(cli, "e1 mode", f"{args.mode} {args.number or '*'}")
+
+
+def _display(text: str) -> str:
+    if not text.isascii() or not text.isprintable() or len(text) > 80:
+        raise argparse.ArgumentTypeError(f"must be up to 80 printable ASCII characters, not {text!r}")
+    return text
 
 
 def cmd_e1_los(cli: pbxctl.Cli, args: argparse.Namespace) -> int:
@@ -161,7 +184,24 @@ def register(top: Any, command: Any) -> None:
     call = command(e1_sub, "call", "place a call from the carrier into the box; prints the call id")
     call.add_argument("--from", dest="calling", required=True, type=_number, metavar="NUMBER")
     call.add_argument("--to", dest="called", required=True, type=_number, metavar="NUMBER")
+    call.add_argument("--display", default="", type=_display, metavar="NAME", help="caller name (Display IE)")
     call.set_defaults(func=cmd_e1_call)
+    mode = command(e1_sub, "mode", "what the carrier does with calls the box places out")
+    mode.add_argument(
+        "mode",
+        choices=("proceeding", "alert", "answer", "busy"),
+        help="proceeding: wait (default); alert: ring until answer/busy/hangup; answer: at once; busy: cause 17",
+    )
+    mode.add_argument("--number", type=_number, metavar="NUMBER", help="only for calls to this number")
+    mode.set_defaults(func=cmd_e1_mode)
+    for verb, text in (
+        ("alert", "the called party rings: ALERTING on a call the box placed"),
+        ("answer", "the called party answers a call (CONNECT)"),
+        ("busy", "the called party is busy: DISCONNECT cause 17"),
+    ):
+        action = command(e1_sub, verb, text)
+        action.add_argument("call", metavar="CALL", type=int, help="call id from `sim e1 call` or events")
+        action.set_defaults(func=cmd_e1_call_verb)
     hangup = command(e1_sub, "hangup", "clear a carrier call")
     hangup.add_argument("call", metavar="CALL", type=int, help="call id from `sim e1 call` or events")
     hangup.add_argument("--cause", type=_cause, default=16, help="Q.850 cause (default 16, normal)")

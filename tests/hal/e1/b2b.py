@@ -46,11 +46,22 @@ class Side:
 class Pair:
     """user <-> network; `pump()` delivers frames until both are quiet."""
 
-    def __init__(self, user_pool: ChannelPool | None = None, net_pool: ChannelPool | None = None) -> None:
+    def __init__(
+        self,
+        user_pool: ChannelPool | None = None,
+        net_pool: ChannelPool | None = None,
+        *,
+        user_options: dict[str, Any] | None = None,
+        net_options: dict[str, Any] | None = None,
+    ) -> None:
         self.clock = FakeClock()
         self.u, self.n = Side(), Side()
-        self.user = PriSignalling(self.u, user_pool or ChannelPool(), network=False, clock=self.clock)
-        self.net = PriSignalling(self.n, net_pool or ChannelPool(), network=True, clock=self.clock)
+        self.user = PriSignalling(
+            self.u, user_pool or ChannelPool(), network=False, clock=self.clock, **(user_options or {})
+        )
+        self.net = PriSignalling(
+            self.n, net_pool or ChannelPool(), network=True, clock=self.clock, **(net_options or {})
+        )
         self.wire: list[tuple[str, bytes]] = []  # ("u>n" | "n>u", frame) log
 
     def pump(self, limit: int = 10000) -> None:
@@ -85,12 +96,22 @@ class Pair:
 
     def messages(self, direction: str) -> list[str]:
         """Names of the Q.931 messages that crossed in one direction ('u>n' or 'n>u')."""
+        return [m.name for m in self.decoded(direction)]
+
+    def decoded(self, direction: str, since: int = 0) -> list[q931.Message]:
+        """The Q.931 messages that crossed in one direction, from wire position `since`."""
         out = []
-        for d, raw in self.wire:
+        for d, raw in self.wire[since:]:
             f = q921.decode(raw)
             if d == direction and f.kind == q921.I:
-                out.append(q931.decode(f.info).name)
+                out.append(q931.decode(f.info))
         return out
+
+    def layer1(self, up: bool) -> None:
+        """The E1 line goes down (both ends lose layer 1, as with LOS) or comes back."""
+        self.user.layer1(up)
+        self.net.layer1(up)
+        self.pump()
 
     def inject_to_user(self, raw: bytes) -> list[q931.Message]:
         """Send raw Q.931 octets from the network side; return what the user side answered."""

@@ -6,6 +6,7 @@ import dataclasses
 import threading
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -87,15 +88,35 @@ class Rig:
 
 
 @pytest.fixture
-def rig(tmp_path) -> Iterator[Rig]:
-    (tmp_path / "carrier").mkdir()
-    carrier = CarrierSim(tmp_path / "carrier").start()
-    log = EventLog()
-    span = Span("e1", line=E1Uart(carrier.path, reconnect_interval=0.05), post=log.post).start()
-    try:
+def make_rig(tmp_path) -> Iterator[Callable[..., Rig]]:
+    """Start carrier + span rigs with options: `span_options` for the box's PriSignalling (e.g.
+    call_timers, restart_on_link_up), the rest for CarrierSim. Everything is stopped afterwards."""
+    started: list[Rig] = []
+
+    def make(span_options: dict[str, Any] | None = None, **carrier_options: Any) -> Rig:
+        directory = tmp_path / f"carrier{len(started)}"
+        directory.mkdir()
+        carrier = CarrierSim(directory, **carrier_options).start()
+        log = EventLog()
+        span = Span(
+            "e1",
+            line=E1Uart(carrier.path, reconnect_interval=0.05),
+            post=log.post,
+            signalling_options=span_options,
+        ).start()
+        started.append(Rig(carrier, span, log))
         log.wait(events.SpanUp)
         carrier.wait_for(lambda: carrier.link_up, what="the carrier's D-channel")
-        yield Rig(carrier, span, log)
+        return started[-1]
+
+    try:
+        yield make
     finally:
-        span.stop()
-        carrier.close()
+        for rig in started:
+            rig.span.stop()
+            rig.carrier.close()
+
+
+@pytest.fixture
+def rig(make_rig) -> Rig:
+    return make_rig()

@@ -72,3 +72,15 @@ def test_e1_module_moves_pcm_bus_frames_for_its_b_channels():
     tx = module.pcm_exchange(0.0, {2: b"\x02" * 320})
     assert tx[2] == b"\x01" * 320 and tx[0] == bytes(320)
     assert module.span.channels["e1/3"].audio.read_frame() == b"\x02" * 320
+
+
+def test_e1_module_restarts_on_link_up_unless_the_board_says_not():
+    for options, expected in ((None, True), ({"restart": False}, False)):
+        module = module_factory("e1")(context(board(options), lambda e: None))
+        module.carrier.close()  # built, never started: only its directory to remove
+        assert module.span.sig.restart_on_link_up is expected
+
+
+def test_e1_module_refuses_a_restart_option_that_is_not_a_boolean():
+    with pytest.raises(BoardConfigError, match=r"slots\[0\].options.restart"):
+        module_factory("e1")(context(board({"restart": "yes"}), lambda e: None))

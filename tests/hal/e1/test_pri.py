@@ -1,5 +1,6 @@
 """PRI signalling, user side against network side back to back: calls, channel selection, glare,
-malformed input answered with the Q.931 causes, RESTART and link loss."""
+malformed input answered with the Q.931 causes, RESTART and link loss (T309: test_pri_t309.py,
+RESTART on link-up: test_pri_restart.py)."""
 
 from __future__ import annotations
 
@@ -250,11 +251,12 @@ def test_restart_drops_every_call_and_is_acknowledged(pair):
     assert pair.user.calls() == [] and pair.user.pool.free_count() == 30
 
 
-def test_link_loss_drops_calls_with_41_and_reestablishes():
+def test_link_loss_clears_a_call_not_yet_active_with_41_and_reestablishes():
     pair = Pair().up()
-    _, uref = raw_call(pair)
+    _, uref = offer(pair)  # U6: offered, not answered
     pair.user.layer1(False)
     assert pair.u.link[-1] is False and (uref, "disconnect", {"cause": 41}) in pair.u.events
+    assert pair.user.calls() == [] and pair.user.pool.free_count() == 30
     pair.user.layer1(True)
     pair.pump()
     assert pair.user.up and pair.u.link[-1] is True

@@ -308,3 +308,89 @@ def test_impossible_events_raise_invalid_transition(setup, action):
     with pytest.raises(InvalidTransition):
         action(call)
     assert call.state_name == before
+
+
+# --- data-link failure (Q.931 5.8.9) and the status enquiry (5.8.10) ---------------------------------
+def test_link_lost_holds_an_active_call_for_t309_then_clears_it_with_41():
+    call, owner, clock = active()
+    call.link_lost()
+    assert call.state_name == "U10" and call.held and owner.sent == [] and owner.events == []
+    expire(call, clock, 5.9)
+    assert call.state_name == "U10"
+    expire(call, clock, 0.1)
+    assert call.state_name == "U0" and owner.sent == []
+    assert owner.events == [("disconnect", {"cause": 41}), ("released", {"cause": 41})]
+
+
+@pytest.mark.parametrize("setup", [make, incoming])
+def test_link_lost_clears_a_call_not_yet_active_at_once_with_41(setup):
+    call, owner, _ = setup()
+    if call.outgoing:
+        call.setup("100", "200", 1, True)
+    owner.sent.clear()
+    call.link_lost()
+    assert call.state_name == "U0" and owner.sent == [] and ("disconnect", {"cause": 41}) in owner.events
+
+
+def test_link_restored_stops_t309_and_enquires_then_status_30_keeps_the_call():
+    call, owner, clock = active()
+    call.link_lost()
+    call.link_restored()
+    assert not call.held and call.timers.names() == ["T322"] and owner.take() == ["STATUS ENQUIRY"]
+    peer(call, MT.STATUS, cause=q931.CauseIE(30), state=q931.CallState(10))
+    assert call.timers.names() == [] and call.state_name == "U10"
+
+
+def test_status_97_keeps_t322_running_and_two_unanswered_enquiries_clear_with_41():
+    call, owner, clock = active()
+    call.link_lost()
+    call.link_restored()
+    peer(call, MT.STATUS, cause=q931.CauseIE(97), state=q931.CallState(10))
+    assert call.timers.names() == ["T322"]
+    expire(call, clock, 4.0)
+    assert call.state_name == "U10" and owner.take() == ["STATUS ENQUIRY", "STATUS ENQUIRY"]
+    expire(call, clock, 4.0)
+    assert call.state_name == "U11" and [(m.name, m.cause) for m in owner.sent] == [("DISCONNECT", 41)]
+    assert ("disconnect", {"cause": 41}) in owner.events
+
+
+def test_status_30_reporting_null_after_the_enquiry_clears_with_41():
+    call, owner, _ = active()
+    call.link_lost()
+    call.link_restored()
+    peer(call, MT.STATUS, cause=q931.CauseIE(30), state=q931.CallState(0))
+    assert call.state_name == "U0" and owner.events[0] == ("disconnect", {"cause": 41})
+
+
+def test_a_link_reset_without_failure_leaves_every_call_as_it_was():
+    call, owner, _ = incoming()
+    call.link_restored()  # Q.931 5.8.8: DL-ESTABLISH indication for a call in progress
+    assert call.state_name == "U6" and owner.sent == []
+
+
+def test_drop_clears_internally_without_messages_or_disconnect_event():
+    call, owner, _ = active()
+    call.link_lost()
+    call.drop(16)
+    assert call.state_name == "U0" and owner.sent == [] and owner.events == [("released", {"cause": 16})]
+
+
+def test_display_of_the_far_ends_setup_and_connect_is_kept_and_passed_up():
+    call, owner, _ = make(outgoing=False)
+    call.receive(Message(MT.SETUP, 9, ies={IE.DISPLAY: q931.Display("Zhang San")}))
+    assert call.display == "Zhang San"
+    out, out_owner, _ = make()
+    out.setup("100", "200", 1, True)
+    peer_msg = Message(MT.CONNECT, 9, flag=True, ies={IE.DISPLAY: q931.Display("Li Si")})
+    peer_msg.ies[IE.CHANNEL_ID] = q931.ChannelId(1, exclusive=True)
+    out.receive(peer_msg)
+    assert ("connect", {"display": "Li Si"}) in out_owner.events
+
+
+def test_the_network_side_sends_display_in_setup_and_connect():
+    call, owner, _ = make(network=True)
+    call.setup("100", "200", 1, True, display="Zhang San")
+    assert owner.sent[-1].get(IE.DISPLAY) == q931.Display("Zhang San")
+    answering, owner, _ = incoming(network=True)
+    answering.connect(display="Li Si")
+    assert owner.sent[-1].name == "CONNECT" and owner.sent[-1].get(IE.DISPLAY) == q931.Display("Li Si")
