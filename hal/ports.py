@@ -25,21 +25,38 @@ class AudioChannel:
     deque append/popleft are atomic, so the line's clock thread and pjmedia's clock thread can
     each use their own end without locks. When a side falls behind, the oldest frame is dropped
     and counted (never an unbounded backlog, never per-sample Python).
+
+    A queue whose reader stopped (a port out of a call: the bridge does not read it) fills with
+    stale frames; those are not counted as lost (a reader more than `depth` frames late is taken
+    to have stopped, so a longer stall shows as its first drop only), and when the reader comes back it skips to the
+    newest RESUME_KEEP frames, so a new call does not start `depth` frames (160 ms) late with no
+    headroom left for jitter.
     """
 
+    RESUME_KEEP = 2
+
     def __init__(self, depth: int = 8) -> None:
+        self.depth = depth
         self._from_line: collections.deque[bytes] = collections.deque(maxlen=depth)
         self._to_line: collections.deque[bytes] = collections.deque(maxlen=depth)
         self.frames_in = 0
         self.frames_out = 0
         self.underruns = 0
+        self.dropped = 0  # frames pushed out of a full queue while its reader was reading
+        self._read_at = -depth - 1  # frames_in when the core last read (long ago: not reading)
+        self._taken_at = -depth - 1  # frames_out when the line last took a frame
 
     # line side (driver / simulator)
     def put_from_line(self, frame: bytes) -> None:
+        if len(self._from_line) == self.depth and self.frames_in - self._read_at <= self.depth:
+            self.dropped += 1
         self._from_line.append(frame)
         self.frames_in += 1
 
     def take_to_line(self) -> bytes:
+        if self.frames_out - self._taken_at > self.depth:
+            self._skip_stale(self._to_line)
+        self._taken_at = self.frames_out
         try:
             return self._to_line.popleft()
         except IndexError:
@@ -47,6 +64,9 @@ class AudioChannel:
 
     # core side (pjsua2 AudioMediaPort callbacks)
     def read_frame(self) -> bytes:
+        if self.frames_in - self._read_at > self.depth:
+            self._skip_stale(self._from_line)
+        self._read_at = self.frames_in
         try:
             return self._from_line.popleft()
         except IndexError:
@@ -54,8 +74,15 @@ class AudioChannel:
             return SILENCE
 
     def write_frame(self, frame: bytes) -> None:
+        if len(self._to_line) == self.depth and self.frames_out - self._taken_at <= self.depth:
+            self.dropped += 1
         self._to_line.append(frame)
         self.frames_out += 1
+
+    def _skip_stale(self, queue: collections.deque[bytes]) -> None:
+        """The reader is back after a pause: keep only the newest frames."""
+        while len(queue) > self.RESUME_KEEP:
+            queue.popleft()
 
     def available(self) -> int:
         """Frames from the line waiting for the core."""

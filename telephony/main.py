@@ -38,6 +38,7 @@ def build_control(engine: Engine) -> ControlServer:
         engine_routes={"POST /reload": "reload", "GET /_engine_status": "status", "GET /ports": "ports"},
         local_routes={
             **sim_routes(board),
+            "GET /ports/frames": lambda args: frame_timing(engine),
             "GET /health": lambda args: {"ok": True},
             "GET /bans": lambda args: kam.bans(),
             "POST /bans/lift": lambda args: {"ok": kam.lift_ban(str(args.get("address", "")))},
@@ -56,6 +57,12 @@ def build_control(engine: Engine) -> ControlServer:
 
     server.local_routes["GET /status"] = full_status
     return server
+
+
+def frame_timing(engine: Engine) -> dict:
+    """Per bridge port: frame-interval histograms and counters (read without the engine loop)."""
+    media = dict(engine.lines.media) if engine.lines is not None else {}
+    return {name: port.timing() for name, port in media.items()}
 
 
 def start_lines(engine: Engine) -> None:
@@ -89,6 +96,10 @@ def main() -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # pjmedia's clock thread and the HAL's line clock each need the GIL for every 20 ms frame; with
+    # the default 5 ms switch interval a busy Python thread (a config reload, a burst of SIP
+    # events) holds them off for up to 5 ms per callback. 1 ms keeps frames on time (BENCHMARKS.md).
+    sys.setswitchinterval(0.001)
     open_database(cfg.db_path)
     engine = Engine(cfg)
     engine.start()

@@ -3,7 +3,9 @@
 ToneTracker segments the heard audio into bursts by level; once a burst has lasted 200 ms it
 measures the burst's strongest frequencies (hal.analog.dsp.dominant_frequencies) and logs a
 'tone' event, and when the burst ends a 'tone-end' event with its duration, so a test can check
-both the pitch (450 Hz dial tone) and the cadence (busy 350/350 ms).
+both the pitch (450 Hz dial tone) and the cadence (busy 350/350 ms). A 'tone' event carries the
+bus time of the burst's first loud frame ('start'), so a latency (off hook -> dial tone) is read
+to the frame, not to the end of the 200 ms analysis.
 """
 
 from __future__ import annotations
@@ -35,20 +37,23 @@ class ToneTracker:
         self._freqs: list[float] = []
         self._analysis: Future[list[float]] | None = None
         self._ended_ms: int | None = None  # the burst ended before its analysis came back
+        self._start = 0.0
 
-    def feed(self, frame: bytes) -> None:
+    def feed(self, frame: bytes, now: float = 0.0) -> None:
+        """Take the next heard frame; `now` is its bus time (stamped on the burst as 'start')."""
         x = dsp.samples(frame)
         loud = dsp.energy(x) >= MIN_LEVEL_MS * len(x)
         if self._analysis is not None and self._analysis.done():
             self._freqs = [round(f, 1) for f in self._analysis.result()]
             self._analysis = None
-            self.record({"type": "tone", "freqs": self._freqs})
+            self.record({"type": "tone", "freqs": self._freqs, "start": round(self._start, 3)})
             if self._ended_ms is not None:
                 self.record({"type": "tone-end", "freqs": self._freqs, "on_ms": self._ended_ms})
                 self._ended_ms = None
         if loud:
             if not self._on:
                 self._on, self._frames, self._buf, self._freqs = True, 0, array.array("h"), []
+                self._start = now
             self._frames += 1
             if len(self._buf) < ANALYSE_SAMPLES:
                 self._buf.extend(x)

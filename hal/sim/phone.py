@@ -66,9 +66,13 @@ class SimPhone:
 
     # --- what a person does ---------------------------------------------------------------
     def offhook(self) -> None:
+        if not self.hook_offhook:
+            self._log({"type": "offhook"})  # at the last period's bus time: within 20 ms
         self._set_hook(True)
 
     def onhook(self) -> None:
+        if self.hook_offhook:
+            self._log({"type": "onhook"})
         self._set_hook(False)
         self._discard_tx()
 
@@ -202,7 +206,7 @@ class SimPhone:
         if self._recording is not None:
             self._recording.add(heard)
         if self.hook_offhook:
-            self._tones.feed(heard)
+            self._tones.feed(heard, now)
         elif linefeed not in (slic.LF_OPEN, slic.LF_RINGING):
             self._hear_on_hook(heard)
         if self.hook_offhook and self._tx:

@@ -147,7 +147,7 @@ class SimPstnLine:
         if self._recording is not None:
             self._recording.add(heard)
         if offhook:
-            self._tones.feed(heard)
+            self._tones.feed(heard, now)
             if self.state in ("dialtone", "dialing"):
                 digit = self._dtmf.feed(heard)
                 if digit:

@@ -88,3 +88,41 @@ def test_audio_core_frames_arrive_at_the_far_end_recording(sim, port, tmp_path):
     assert len(heard) >= 4000
     assert dominant(heard, [450, 1000, 1400, 2000]) == 1400
     assert len(read_pcm(out)) == 8000  # one second recorded
+
+
+def frame(n: int) -> bytes:
+    return bytes([n % 256]) * 320
+
+
+def test_audio_channel_counts_no_loss_while_nobody_reads_and_resumes_on_the_newest_frames():
+    from hal.ports import AudioChannel
+
+    ch = AudioChannel(depth=8)
+    for n in range(50):  # a port out of any call: the bridge does not read it
+        ch.put_from_line(frame(n))
+    assert ch.dropped == 0
+    assert ch.read_frame() == frame(48)  # back in a call: only the newest two frames are kept
+    assert ch.read_frame() == frame(49)
+    assert ch.read_frame() == bytes(320) and ch.underruns == 1
+
+
+def test_audio_channel_counts_frames_pushed_out_while_the_core_is_reading():
+    from hal.ports import AudioChannel
+
+    ch = AudioChannel(depth=8)
+    ch.put_from_line(frame(0))
+    assert ch.read_frame() == frame(0)
+    for n in range(1, 10):  # the reader stalls for 9 frames: 1 falls out of the 8-frame queue
+        ch.put_from_line(frame(n))
+    assert ch.dropped == 1
+    assert ch.read_frame() == frame(8)  # and, being a queue-length late, catches up to the newest
+
+
+def test_audio_channel_to_line_skips_what_the_core_wrote_while_the_line_was_not_taking():
+    from hal.ports import AudioChannel
+
+    ch = AudioChannel(depth=8)
+    for n in range(20):
+        ch.write_frame(frame(n))
+    assert ch.dropped == 0
+    assert [ch.take_to_line() for _ in range(3)] == [frame(18), frame(19), bytes(320)]

@@ -73,6 +73,20 @@ def test_fxs_dial_tone_is_heard_at_450_hz(sim):
     assert len(tone["freqs"]) == 1 and abs(tone["freqs"][0] - 450) <= 5
 
 
+def test_fxs_phone_stamps_its_lift_and_the_first_frame_of_a_tone_in_bus_time(sim):
+    sim.control.offhook("fxs1")
+    sim.log.wait(OffHook, "fxs1")
+    sim.port("fxs1").play_tone("dial")
+    [tone] = sim.wait_far("fxs1", "tone")
+    [hook] = [e for e in sim.control.events("fxs1") if e["type"] == "offhook"]
+    # The OffHook comes after 30 ms of debounce and the tone starts on a period after play_tone:
+    # later than the lift, and well ahead of the 200 ms it takes the tracker to report the tone.
+    assert hook["t"] + 0.03 <= tone["start"] < tone["t"] - 0.15
+    sim.control.onhook("fxs1")
+    sim.log.wait(OnHook, "fxs1")
+    assert [e["type"] for e in sim.control.events("fxs1")].count("onhook") == 1
+
+
 def test_fxs_busy_tone_has_the_china_cadence(sim):
     sim.control.offhook("fxs2")
     sim.log.wait(OffHook, "fxs2")

@@ -98,6 +98,14 @@ def record_port(box: Box, phone_host, port: str, path, seconds: float = 1.0):
     return audio.read_pcm(path)
 
 
+def window_intervals(before: dict, after: dict) -> list[float]:
+    """The frame intervals (ms, bucket starts) a port's FrameTiming histogram gained between two reads."""
+    out: list[float] = []
+    for bucket, count in after["hist"].items():
+        out += [int(bucket) * after["bucket_ms"]] * (count - before["hist"].get(bucket, 0))
+    return sorted(out)
+
+
 def heard_on_phone(call, phone_host, seconds: float = 1.5):
     start = call.recorded_seconds()
     phone_host.wait(lambda: call.recorded_seconds() > start + seconds, 10, "audio at the SIP phone")
@@ -170,8 +178,14 @@ def test_fxs_to_fxs_call_carries_audio_and_far_hangup_gives_busy_tone(line_box, 
         wait_until(lambda: "2001" in str(events(line_box, "fxs2")), 10, "fxs2 rings with caller ID 2001")
         sim(line_box, "offhook", port="fxs2")
         sim(line_box, "play", port="fxs1", file=str(tones[1400]))
+        frames0 = line_box.control.get("/ports/frames")["fxs2"]
         at_fxs2 = record_port(line_box, phone_host, "fxs2", tmp_path / "fxs2.wav")
         assert audio.rms(at_fxs2) > 500 and audio.dominant(at_fxs2, FREQS) == 1400
+        frames1 = line_box.control.get("/ports/frames")["fxs2"]
+        for direction in ("to_core", "to_line"):  # the core's own frame clock served fxs2 every 20 ms
+            intervals = window_intervals(frames0[direction], frames1[direction])
+            assert len(intervals) >= 40 and 19.0 <= intervals[len(intervals) // 2] <= 21.0
+        assert frames1["dropped"] == frames0["dropped"]
         sim(line_box, "play", port="fxs2", file=str(tones[600]))
         at_fxs1 = record_port(line_box, phone_host, "fxs1", tmp_path / "fxs1.wav")
         assert audio.dominant(at_fxs1, FREQS) == 600
