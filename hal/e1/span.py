@@ -5,7 +5,8 @@ and 17-31; timeslot 16 is the D-channel). Events posted (hal.events), all stampe
 
     SpanAlarm(port=span, alarm='LOS'|'AIS'|'RAI'|'LOF', on)   each alarm raised or cleared
     SpanDown(port=span, reason)  the span stopped carrying calls (alarm, D-channel down, module lost)
-    SpanUp(port=span)            module connected, no alarm, signalling link established
+    SpanUp(port=span)            module connected, no alarm, signalling link established (and, when
+                                 the signalling restarts on link-up, its RESTART acknowledged)
     PortFaulted(port=span, reason) / PortRecovered(port=span)   the line module's serial link
     E1Setup(port=e1/N, call_ref, calling, called, display)   incoming call; answer with
                                  proceeding/alerting/answer (display: the SETUP's Display IE or "")
