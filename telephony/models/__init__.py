@@ -2,6 +2,22 @@
 
 from telephony.models.admin import AdminUser, AuditLog, WebSession
 from telephony.models.base import BaseModel, utcnow
+from telephony.models.callcenter import (
+    CALLCENTER_MODELS,
+    MEMBER_KINDS,
+    SKILL_LEVELS,
+    AcdEvent,
+    Agent,
+    AgentSkill,
+    Customer,
+    CustomerNumber,
+    PauseCode,
+    Queue,
+    QueueMember,
+    QueueSkill,
+    Skill,
+    SurveyScore,
+)
 from telephony.models.db import database, open_database
 from telephony.models.lines import PERMISSIONS, DialRule, InboundRoute, PortSetting, TrunkGroup
 from telephony.models.pbx import DEFAULT_REALM, CallLeg, Cdr, Extension, Setting, sip_ha1
@@ -11,6 +27,20 @@ ALL_MODELS = [Setting, Extension, Cdr, CallLeg, AdminUser, WebSession, AuditLog]
 
 __all__ = [
     "ALL_MODELS",
+    "CALLCENTER_MODELS",
+    "MEMBER_KINDS",
+    "SKILL_LEVELS",
+    "AcdEvent",
+    "Agent",
+    "AgentSkill",
+    "Customer",
+    "CustomerNumber",
+    "PauseCode",
+    "Queue",
+    "QueueMember",
+    "QueueSkill",
+    "Skill",
+    "SurveyScore",
     "DEFAULT_REALM",
     "PERMISSIONS",
     "DialRule",

@@ -38,9 +38,18 @@ def _m0002_lines(db: peewee.Database) -> None:
         db.execute_sql("ALTER TABLE extension ADD COLUMN permission VARCHAR(16) NOT NULL DEFAULT 'national'")
 
 
+def _m0003_callcenter(db: peewee.Database) -> None:
+    # The frozen copy, not telephony.models.callcenter: what 0003 creates must never change.
+    from telephony.models import schema_0003
+
+    with db.bind_ctx(schema_0003.TABLES):
+        db.create_tables(schema_0003.TABLES, safe=True)
+
+
 MIGRATIONS: list[tuple[int, Callable[[peewee.Database], None]]] = [
     (1, _m0001_initial),
     (2, _m0002_lines),
+    (3, _m0003_callcenter),
 ]
 
 
