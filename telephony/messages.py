@@ -19,6 +19,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-CN": "必须是 2 到 8 位数字，且不能以 0 开头",
     },
     "extension.number.taken": {"en": "extension {number} already exists", "zh-CN": "分机 {number} 已存在"},
+    "extension.number.port": {
+        "en": "{number} is already the number of an FXS port",
+        "zh-CN": "{number} 已是 FXS 端口的号码",
+    },
     "extension.name.format": {
         "en": "must be at most 64 printable characters",
         "zh-CN": "最多 64 个可打印字符",
@@ -110,6 +114,12 @@ CATALOG: dict[str, dict[str, str]] = {
     "routing.number.port": {
         "en": "{number} is already used by another port",
         "zh-CN": "{number} 已被其他端口使用",
+    },
+    "routing.cid_standard": {
+        "en": "must be empty (the country's standard) or one of bell202, bell202-sdmf, etsi-v23, "
+        "yd1277-fsk, yd1277-dtmf, dtmf, none",
+        "zh-CN": "必须为空（使用国家标准）或为 bell202、bell202-sdmf、etsi-v23、yd1277-fsk、yd1277-dtmf、"
+        "dtmf、none 之一",
     },
     "routing.permission": {
         "en": "must be internal, local, national or international",

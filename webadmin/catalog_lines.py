@@ -32,6 +32,28 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The extension number of the phone on this port; empty for none.",
         "zh-CN": "此端口上话机的分机号；留空表示无。",
     },
+    "ports.cid_standard": {"en": "Caller ID standard", "zh-CN": "来电显示制式"},
+    "ports.cid_standard_default": {"en": "Country default", "zh-CN": "按国家默认"},
+    "ports.cid_standard_hint": {
+        "en": "How caller ID is sent to the phone on this port; the default follows the board's country.",
+        "zh-CN": "向此端口话机发送来电显示的方式；默认按板卡所设国家。",
+    },
+    "cid.bell202": {"en": "bell202: Bell 202 FSK, MDMF (US)", "zh-CN": "bell202：Bell 202 FSK，MDMF（美国）"},
+    "cid.bell202-sdmf": {
+        "en": "bell202-sdmf: Bell 202 FSK, SDMF (number only)",
+        "zh-CN": "bell202-sdmf：Bell 202 FSK，SDMF（仅号码）",
+    },
+    "cid.etsi-v23": {"en": "etsi-v23: ETSI V.23 FSK (Europe)", "zh-CN": "etsi-v23：ETSI V.23 FSK（欧洲）"},
+    "cid.yd1277-fsk": {
+        "en": "yd1277-fsk: YD/T 1277.1 FSK (China)",
+        "zh-CN": "yd1277-fsk：YD/T 1277.1 FSK（中国）",
+    },
+    "cid.yd1277-dtmf": {
+        "en": "yd1277-dtmf: YD/T 1277.2 DTMF before the first ring (China)",
+        "zh-CN": "yd1277-dtmf：YD/T 1277.2 首次振铃前 DTMF（中国）",
+    },
+    "cid.dtmf": {"en": "dtmf: DTMF before the first ring", "zh-CN": "dtmf：首次振铃前 DTMF"},
+    "cid.none": {"en": "none: no caller ID", "zh-CN": "none：不发送来电显示"},
     "ports.updated": {"en": "Updated {time}", "zh-CN": "更新于 {time}"},
     "ports.stale": {"en": "Live update failed; retrying.", "zh-CN": "实时更新失败，正在重试。"},
     "permission.internal": {"en": "internal only", "zh-CN": "仅内部"},

@@ -22,6 +22,7 @@ from telephony.errors import ConfigError
 from telephony.extensions.service import NUMBER_RE
 from telephony.messages import render
 from telephony.models.pbx import DEFAULT_REALM, REALM_RE
+from telephony.routing.service import CID_STANDARDS
 
 VERSION = 1
 # A full box (thousands of extensions) fits in well under 1 MiB; anything far bigger is a mistake.
@@ -244,6 +245,12 @@ PORTS = Section(
         Field("number", WORD, None, 'FXS only: the number of its phone; quote it: "201"'),
         Field("caller_id_name", TEXT, None, "FXS only: name shown to callees"),
         Field("permission", WORD, None, "FXS only: outbound class (default national)"),
+        Field(
+            "cid_standard",
+            WORD,
+            None,
+            f"FXS only: caller-ID standard ({', '.join(CID_STANDARDS)}); absent: the country's",
+        ),
     ),
     "settings of the board's ports; a port missing from the list goes back to its defaults",
     many=True,

@@ -27,7 +27,7 @@ from telephony.configdoc import schema
 from telephony.configdoc.schema import ConfigDocError, Invalid
 from telephony.control.client import ControlClient
 from telephony.errors import ControlError, NotFound, ValidationError
-from telephony.extensions.service import ExtensionInput, realm, validate
+from telephony.extensions.service import ExtensionInput, port_has_number, realm, validate
 from telephony.messages import Phrase
 from telephony.models import (
     DialRule,
@@ -229,16 +229,20 @@ def _check_extension(item: dict[str, Any], row: Extension | None, path: str, ctx
     )
     # An unsaved row for a new number makes validate() skip its "secret required" rule, which this
     # document satisfies with hashes instead; a given secret is still checked for strength.
+    # FXS port numbers are checked here, not by validate(): a ports section, applied after this
+    # one, may move the number off its port (and checks its own numbers against the extensions).
     try:
-        validate(data, existing=row if row is not None else Extension(number=item["number"]))
+        validate(data, existing=row if row is not None else Extension(number=item["number"]), ports=False)
     except ValidationError as exc:
         field, message = next(iter(exc.errors.items()))
         raise ctx.error(f"{path}.{field}", message, number=item["number"]) from None
+    if row is None and "ports" not in ctx.document and port_has_number(item["number"]):
+        raise ctx.error(f"{path}.number", "extension.number.port", number=item["number"])
 
 
 # --- ports -----------------------------------------------------------------------------------------
 
-FXS_ONLY = ("number", "caller_id_name", "permission")
+FXS_ONLY = ("number", "caller_id_name", "permission", "cid_standard")
 
 
 def _port_order(name: str) -> tuple[int, str, int]:
@@ -251,7 +255,7 @@ def _port_values(row: PortSetting) -> tuple[Any, ...]:
     base = (bool(row.enabled), row.label)
     if not row.port.startswith("fxs"):
         return base
-    return (*base, row.number, row.caller_id_name, row.permission)
+    return (*base, row.number, row.caller_id_name, row.permission, row.cid_standard)
 
 
 def export_ports() -> list[dict[str, Any]]:
@@ -263,6 +267,8 @@ def export_ports() -> list[dict[str, Any]]:
                 item["number"] = row.number
             item["caller_id_name"] = row.caller_id_name
             item["permission"] = row.permission
+            if row.cid_standard:  # absent: the country's standard, as on import
+                item["cid_standard"] = row.cid_standard
         out.append(item)
     return out
 
@@ -296,6 +302,7 @@ def apply_ports(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
             number=item["number"] or "",
             caller_id_name=item["caller_id_name"] or "",
             permission=item["permission"] or "national",
+            cid_standard=item["cid_standard"] or "",
         )
         try:
             validate_port(name, data)
@@ -312,6 +319,7 @@ def apply_ports(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
             number=data.number or None,
             caller_id_name=data.caller_id_name,
             permission=data.permission,
+            cid_standard=data.cid_standard,
         )
         if row is not None and _port_values(row) == _port_values(new):
             PortSetting.update(number=old_number).where(PortSetting.port == name).execute()
@@ -321,7 +329,7 @@ def apply_ports(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
         target.enabled, target.label = data.enabled, data.label
         if kind == "fxs":
             target.number, target.caller_id_name = new.number, data.caller_id_name
-            target.permission = data.permission
+            target.permission, target.cid_standard = data.permission, data.cid_standard
         else:
             target.number = None  # released above; only FXS ports carry numbers
         target.updated = utcnow()

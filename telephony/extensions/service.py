@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from telephony.control.client import ControlClient
 from telephony.errors import ControlError, NotFound, ValidationError
-from telephony.models import DEFAULT_REALM, PERMISSIONS, Extension, Setting, database, utcnow
+from telephony.models import DEFAULT_REALM, PERMISSIONS, Extension, PortSetting, Setting, database, utcnow
 from telephony.routing.usage import check_extension_unused
 
 log = logging.getLogger(__name__)
@@ -44,8 +44,17 @@ def secret_is_strong(secret: str, number: str) -> bool:
     )
 
 
-def validate(data: ExtensionInput, existing: Extension | None = None) -> None:
-    """Raise ValidationError mapping each bad field to a message key."""
+def port_has_number(number: str) -> bool:
+    """Tell whether an FXS port carries `number`; an extension must not take it too."""
+    return PortSetting.select().where(PortSetting.number == number).exists()
+
+
+def validate(data: ExtensionInput, existing: Extension | None = None, *, ports: bool = True) -> None:
+    """Raise ValidationError mapping each bad field to a message key.
+
+    A number new to the extension must not be an FXS port's either, unless `ports` is False: the
+    configuration import checks that itself, because its ports section may move the number away.
+    """
     errors: dict[str, str] = {}
     if not data.number:
         errors["number"] = "required"
@@ -53,8 +62,12 @@ def validate(data: ExtensionInput, existing: Extension | None = None) -> None:
         errors["number"] = "extension.number.format"
     else:
         clash = Extension.get_or_none(Extension.number == data.number)
+        new_number = existing is None or existing.number != data.number
         if clash is not None and (existing is None or clash.id != existing.id):
             errors["number"] = "extension.number.taken"
+        elif ports and new_number and port_has_number(data.number):
+            # Calls would reach only the SIP phone (the dial plan tries extensions first).
+            errors["number"] = "extension.number.port"
     if len(data.name) > 64 or not data.name.isprintable():
         errors["name"] = "extension.name.format"
     renumbered = existing is not None and existing.number != data.number
@@ -96,9 +109,13 @@ class ExtensionService:
         return ext
 
     def update(self, number: str, data: ExtensionInput) -> Extension:
+        """Save an edit; a new number is refused (InUse, changing nothing) while its old one is used."""
         with database.atomic():
             ext = self.get(number)
             validate(data, existing=ext)
+            if data.number != ext.number:
+                # The old number goes away exactly as on a delete: its routes would go nowhere.
+                check_extension_unused(ext.number)
             ext.number, ext.name, ext.enabled = data.number, data.name, data.enabled
             ext.permission = data.permission
             if data.secret:

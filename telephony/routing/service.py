@@ -12,6 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+from hal.country import CALLER_ID_STANDARDS
 from telephony.control.client import ControlClient
 from telephony.errors import ControlError, NotFound, ValidationError
 from telephony.extensions.service import NUMBER_RE
@@ -25,7 +26,7 @@ from telephony.models import (
     database,
     utcnow,
 )
-from telephony.routing.usage import check_group_unused
+from telephony.routing.usage import check_group_unused, check_port_number_unused
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ NAME_RE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
 KINDS = ("fxo", "e1", "sip")
 HUNTS = ("linear", "round-robin")
 MAX_STRIP = 16
+# Caller-ID standards an FXS port may override its country's with ('' keeps the country's).
+CID_STANDARDS = tuple(CALLER_ID_STANDARDS)
 
 
 def _text_ok(value: str, limit: int = 64) -> bool:
@@ -61,6 +64,7 @@ class PortInput:
     number: str = ""
     caller_id_name: str = ""
     permission: str = "national"
+    cid_standard: str = ""  # '' = the board country's standard (hal.country)
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,8 @@ def validate_port(port: str, data: PortInput, known: Collection[str] | None = No
             errors["caller_id_name"] = "routing.text.format"
         if data.permission not in PERMISSIONS:
             errors["permission"] = "routing.permission"
+        if data.cid_standard and data.cid_standard not in CID_STANDARDS:
+            errors["cid_standard"] = "routing.cid_standard"
     if errors:
         raise ValidationError(errors)
 
@@ -227,6 +233,7 @@ class RoutingService:
         return {p.port: p for p in PortSetting.select()}
 
     def save_port(self, port: str, data: PortInput, known: Collection[str] | None = None) -> PortSetting:
+        """Save a port's settings; an FXS port giving up a number inbound routes use raises InUse."""
         with database.atomic():
             validate_port(port, data, known)
             row = PortSetting.get_or_none(PortSetting.port == port)
@@ -234,8 +241,11 @@ class RoutingService:
             row = row or PortSetting(port=port)
             row.enabled, row.label = data.enabled, data.label
             if port_kind(port) == "fxs":
+                if row.number and row.number != (data.number or None):
+                    check_port_number_unused(row.number)
                 row.number = data.number or None
                 row.caller_id_name, row.permission = data.caller_id_name, data.permission
+                row.cid_standard = data.cid_standard
             row.updated = utcnow()
             row.save(force_insert=created)
         self._reload()

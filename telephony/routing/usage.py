@@ -1,16 +1,17 @@
-"""Who refers to a number or a trunk group: the check behind every refused delete.
+"""Who refers to a number or a trunk group: the check behind every refused delete or renumbering.
 
 Inbound routes name their destination by number and dial rules name their trunk group, so
-deleting either target would leave a route that goes nowhere (or, for a trunk group, take its
-rules with it through the foreign key). The extension and routing services, the web admin,
-pbxctl and the configuration import all ask here before they delete.
+deleting either target, or taking a number away from the extension or FXS port that has it,
+would leave a route that goes nowhere (or, for a trunk group, take its rules with it through the
+foreign key). The extension and routing services, the web admin, pbxctl and the configuration
+import all ask here before they delete or renumber.
 """
 
 from __future__ import annotations
 
 from telephony.errors import InUse
 from telephony.messages import Phrase
-from telephony.models import DialRule, InboundRoute, PortSetting, TrunkGroup
+from telephony.models import DialRule, Extension, InboundRoute, PortSetting, TrunkGroup
 
 
 def route_label(row: InboundRoute) -> str:
@@ -53,6 +54,19 @@ def check_extension_unused(number: str) -> None:
     users = number_users(number)
     if users:
         raise InUse(Phrase("inuse.extension", number), users)
+
+
+def check_port_number_unused(number: str) -> None:
+    """Raise InUse naming the inbound routes to `number`, which an FXS port is about to give up.
+
+    A SIP extension with the same number takes those calls before the port does
+    (telephony.calls.dialplan), so while one exists the routes still reach somebody.
+    """
+    if Extension.select().where(Extension.number == number).exists():
+        return
+    users = routes_to(number)
+    if users:
+        raise InUse(Phrase("inuse.number", number), users)
 
 
 def check_group_unused(group: TrunkGroup) -> None:

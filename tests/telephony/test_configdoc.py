@@ -643,6 +643,30 @@ LINE_ERRORS = [
     ),
     (lines_doc(ports="[{port: fxs1, permission: galactic}]"), "ports[0].permission", "routing.permission"),
     (
+        lines_doc(ports="[{port: fxs1, cid_standard: bell203}]"),
+        "ports[0].cid_standard",
+        "routing.cid_standard",
+    ),
+    (lines_doc(ports="[{port: fxo1, cid_standard: dtmf}]"), "ports[0].cid_standard", "config.port.fxs_only"),
+    # an extension may not share an FXS port's number, whichever section keeps the port
+    (
+        lines_doc(
+            extensions=f'[{{number: "1001", ha1: {HA1}, ha1b: {HA1B}}}, {{number: "1002", ha1: {HA1}, ha1b: {HA1B}}},'
+            f' {{number: "1003", ha1: {HA1}, ha1b: {HA1B}}}, {{number: "202", secret: Passw0rd11}}]'
+        ),
+        "extensions[3].number",
+        "extension.number.port",
+    ),
+    (
+        lines_doc(
+            extensions=f'[{{number: "1001", ha1: {HA1}, ha1b: {HA1B}}}, {{number: "1002", ha1: {HA1}, ha1b: {HA1B}}},'
+            f' {{number: "1003", ha1: {HA1}, ha1b: {HA1B}}}, {{number: "202", secret: Passw0rd11}}]',
+            ports='[{port: fxs1, number: "201"}, {port: fxs2, number: "202"}]',
+        ),
+        "ports[1].number",
+        "routing.number.extension",
+    ),
+    (
         lines_doc(trunk_groups="[{name: g, kind: fxo, members: [fxo1, fxs2]}]", dial_rules="[]"),
         "trunk_groups[0].members",
         "routing.members.fxo",
@@ -804,3 +828,49 @@ def test_describe_lists_the_line_sections():
     ):
         assert line in text
     assert "  destination (required): " in text and '  permission (default "national"): ' in text
+
+
+def test_port_cid_standard_is_exported_only_when_set_and_round_trips(doc_db, tmp_path):
+    seed_lines(doc_db)
+    RoutingService().save_port("fxs2", PortInput(number="202", enabled=False, cid_standard="yd1277-dtmf"))
+    service = ConfigDocService()
+    ports = service.export_document()["ports"]
+    assert ports[1] == {
+        "port": "fxs2",
+        "enabled": False,
+        "label": "",
+        "number": "202",
+        "caller_id_name": "",
+        "permission": "national",
+        "cid_standard": "yd1277-dtmf",
+    }
+    assert "cid_standard" not in ports[0]  # fxs1 keeps its country's standard
+    text = service.export_text()
+    before = snapshot(doc_db)
+    assert service.import_text(text).counts["ports"].unchanged == 3
+    assert snapshot(doc_db) == before
+    doc_db.close()
+    other = open_database(tmp_path / "other" / "pbx.sqlite3")
+    try:
+        ConfigDocService().import_text(text)
+        assert PortSetting.get_by_id("fxs2").cid_standard == "yd1277-dtmf"
+        assert ConfigDocService().export_text() == text
+    finally:
+        other.close()
+
+
+def test_import_changes_and_clears_a_port_cid_standard(doc_db):
+    seed_lines(doc_db)
+    result = ConfigDocService().import_text(
+        lines_doc(ports='[{port: fxs1, number: "201", cid_standard: etsi-v23}, {port: fxs2, number: "202"}]')
+    )
+    assert result.counts["ports"].updated == 2
+    assert PortSetting.get_by_id("fxs1").cid_standard == "etsi-v23"
+    ConfigDocService().import_text(
+        lines_doc(ports='[{port: fxs1, number: "201"}, {port: fxs2, number: "202"}]')
+    )
+    assert PortSetting.get_by_id("fxs1").cid_standard == ""
+
+
+def test_describe_lists_the_port_cid_standard():
+    assert "  cid_standard (optional): FXS only: caller-ID standard" in schema.describe()

@@ -241,3 +241,83 @@ def test_a_failed_validation_saves_nothing(db, control):
     service = RoutingService(control)
     errors_of(lambda: service.save_group(TrunkGroupInput("g", "fxo", "")))
     assert TrunkGroup.select().count() == 0 and control.reloads == []
+
+
+# --- renumbering what inbound routes use, numbers shared by extensions and FXS ports -------------
+
+
+def test_renumbering_an_extension_a_route_uses_is_refused_and_changes_nothing(db, control):
+    service = RoutingService(control)
+    service.save_route(InboundRouteInput("e1", "8001", "1001"))
+    extensions = ExtensionService(control)
+    ha1 = Extension.get().ha1
+    with pytest.raises(InUse) as info:
+        extensions.update("1001", ExtensionInput("1005", "Alice", "N3wSecret99"))
+    assert str(info.value) == "extension 1001 is used by inbound route 'e1 DID 8001'"
+    assert info.value.render("zh-CN") == "分机 1001 正被 呼入路由“e1 DID 8001” 使用"
+    assert [(e.number, e.ha1) for e in Extension.select()] == [("1001", ha1)]
+    assert control.reloads == ["lines"]  # the route only; the refusal reloads nothing
+    extensions.update("1001", ExtensionInput("1001", "Alicia"))  # keeping the number is no renumbering
+    assert Extension.get().name == "Alicia"
+    service.delete_route(service.routes()[0].id)
+    extensions.update("1001", ExtensionInput("1005", "Alicia", "N3wSecret99"))
+    assert [e.number for e in Extension.select()] == ["1005"]
+
+
+def test_an_fxs_port_giving_up_a_number_a_route_uses_is_refused_and_changes_nothing(db, control):
+    service = RoutingService(control)
+    service.save_port("fxs1", PortInput(number="201", label="Lobby"))
+    service.save_route(InboundRouteInput("fxo1", "", "201"))
+    service.save_route(InboundRouteInput("e1", "8201", "201"))
+    for number in ("202", ""):  # changed or cleared
+        with pytest.raises(InUse) as info:
+            service.save_port("fxs1", PortInput(number=number, label="Moved"))
+        assert str(info.value) == "number 201 is used by inbound route 'fxo1' and inbound route 'e1 DID 8201'"
+        assert info.value.render("zh-CN") == "号码 201 正被 呼入路由“fxo1”和呼入路由“e1 DID 8201” 使用"
+    row = PortSetting.get_by_id("fxs1")
+    assert (row.number, row.label) == ("201", "Lobby")
+    assert control.reloads == ["lines"] * 3
+    service.save_port("fxs1", PortInput(number="201", label="Front"))  # the number stays: no question
+    assert PortSetting.get_by_id("fxs1").label == "Front"
+    # A SIP extension with the number (from before numbers were checked) takes the routes' calls first.
+    Extension.create(number="201", ha1="x", ha1b="y")
+    service.save_port("fxs1", PortInput(number=""))
+    assert PortSetting.get_by_id("fxs1").number is None
+
+
+def test_an_extension_may_not_take_an_fxs_ports_number(db, control):
+    RoutingService(control).save_port("fxs1", PortInput(number="201"))
+    extensions = ExtensionService(control)
+    assert errors_of(lambda: extensions.create(ExtensionInput("201", "Lobby", "Passw0rd99"))) == {
+        "number": "extension.number.port"
+    }
+    assert errors_of(lambda: extensions.update("1001", ExtensionInput("201", "Alice", "Passw0rd99"))) == {
+        "number": "extension.number.port"
+    }
+    assert [e.number for e in Extension.select()] == ["1001"]
+    # A clash left from before numbers were checked does not block editing the rest of the extension.
+    PortSetting.create(port="fxs2", number="1001")
+    extensions.update("1001", ExtensionInput("1001", "Alicia"))
+    assert Extension.get().name == "Alicia"
+    assert control.reloads == ["lines", "extensions"]
+
+
+def test_save_port_cid_standard_is_validated_and_stored_for_fxs_only(db, control):
+    service = RoutingService(control)
+    assert PortSetting.get_or_none(PortSetting.port == "fxs1") is None
+    assert errors_of(lambda: service.save_port("fxs1", PortInput(cid_standard="bell203"))) == {
+        "cid_standard": "routing.cid_standard"
+    }
+    service.save_port("fxs1", PortInput(cid_standard="etsi-v23"))
+    assert PortSetting.get_by_id("fxs1").cid_standard == "etsi-v23"
+    service.save_port("fxs1", PortInput(cid_standard=""))  # back to the country's standard
+    assert PortSetting.get_by_id("fxs1").cid_standard == ""
+    service.save_port("fxo1", PortInput(cid_standard="bogus"))
+    assert PortSetting.get_by_id("fxo1").cid_standard == ""
+
+
+def test_the_cid_standard_message_names_every_standard_in_both_languages():
+    from hal.country import CALLER_ID_STANDARDS
+
+    for text in CATALOG["routing.cid_standard"].values():
+        assert all(name in text for name in CALLER_ID_STANDARDS), text

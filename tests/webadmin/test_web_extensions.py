@@ -241,3 +241,47 @@ def test_refused_delete_needs_csrf_like_any_delete(admin):
     InboundRoute.create(trunk="e1", did="8001", destination="1001")
     assert admin.post("/extensions/1001/delete", {}).status == 403
     assert Extension.select().count() == 1
+
+
+# --- renumbering what a route uses, numbers FXS ports have ---------------------------------------
+
+
+def test_renumbering_an_extension_a_route_uses_is_refused_and_changes_nothing(admin, fake_core):
+    create(admin)
+    ha1 = Extension.get().ha1
+    InboundRoute.create(trunk="e1", did="8001", destination="1001")
+    data = {"number": "1002", "name": "Moved", "secret": "n3wSecretx", "enabled": "1", "permission": "local"}
+    response = admin.submit("/extensions/1001/edit", "/extensions/1001/edit", data)
+    assert response.status == 409
+    assert (
+        'id="number-error">extension 1001 is used by inbound route &#039;e1 DID 8001&#039;<' in response.text
+    )
+    assert 'value="1002"' in response.text and 'value="Moved"' in response.text
+    assert "n3wSecretx" not in response.text
+    ext = Extension.get()
+    assert (ext.number, ext.name, ext.ha1) == ("1001", "Front desk", ha1)
+    assert AuditLog.select().where(AuditLog.action == "extension.update").count() == 0
+    assert fake_core.received("POST", "/reload") == [{"what": "extensions"}]  # only the create
+    admin.submit("/extensions", "/lang", {"lang": "zh-CN", "next": "/extensions"})
+    response = admin.submit("/extensions/1001/edit", "/extensions/1001/edit", data)
+    assert response.status == 409
+    assert 'id="number-error">分机 1001 正被 呼入路由“e1 DID 8001” 使用<' in response.text
+    assert Extension.get().number == "1001"
+
+
+def test_an_extension_with_an_fxs_ports_number_is_refused_in_both_languages(admin, fake_core):
+    PortSetting.create(port="fxs1", number="1001")
+    response = create(admin)
+    assert response.status == 422
+    assert 'id="number-error">1001 is already the number of an FXS port<' in response.text
+    assert Extension.select().count() == 0
+    create(admin, number="1002")
+    response = admin.submit(
+        "/extensions/1002/edit", "/extensions/1002/edit", {"number": "1001", "secret": "n3wSecretx"}
+    )
+    assert response.status == 422
+    assert 'id="number-error">1001 is already the number of an FXS port<' in response.text
+    admin.submit("/extensions", "/lang", {"lang": "zh-CN", "next": "/extensions"})
+    response = create(admin, number="1001")
+    assert 'id="number-error">1001 已是 FXS 端口的号码<' in response.text
+    assert [e.number for e in Extension.select()] == ["1002"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from telephony.models import AuditLog, Extension, PortSetting
+from telephony.models import AuditLog, Extension, InboundRoute, PortSetting
 from tests.webadmin.wsgi_client import Client
 from webadmin.app import create_app
 
@@ -176,3 +176,62 @@ def test_saved_settings_show_when_the_core_does_not_report_them(admin, fake_core
     fxs2 = next(p for p in data["ports"] if p["name"] == "fxs2")
     assert (fxs2["number"], fxs2["label"]) == ("202", "Kitchen")
     assert 'data-field="label">Kitchen<' in admin.get("/ports").text
+
+
+# --- a number inbound routes use; the caller-ID standard -----------------------------------------
+
+
+def test_giving_up_a_number_a_route_uses_is_refused_and_changes_nothing(admin, fake_core):
+    PortSetting.create(port="fxs1", number="201", label="Lobby")
+    InboundRoute.create(trunk="fxo1", did="", destination="201")
+    for number in ("202", ""):
+        response = admin.submit(
+            "/ports/fxs1/edit", "/ports/fxs1/edit", {"number": number, "label": "Moved", "enabled": "1"}
+        )
+        assert response.status == 409
+        assert 'id="number-error">number 201 is used by inbound route &#039;fxo1&#039;<' in response.text
+        assert 'value="Moved"' in response.text
+    row = PortSetting.get_by_id("fxs1")
+    assert (row.number, row.label) == ("201", "Lobby")
+    assert fake_core.received("POST", "/reload") == []
+    assert AuditLog.select().where(AuditLog.action == "port.update").count() == 0
+    admin.submit("/ports", "/lang", {"lang": "zh-CN", "next": "/ports"})
+    response = admin.submit("/ports/fxs1/edit", "/ports/fxs1/edit", {"number": ""})
+    assert 'id="number-error">号码 201 正被 呼入路由“fxo1” 使用<' in response.text
+
+
+def test_fxs_cid_standard_is_offered_saved_audited_and_validated(admin, fake_core):
+    form = admin.get("/ports/fxs1/edit").text
+    assert '<select id="cid_standard" name="cid_standard">' in form
+    assert '<option value="" selected>Country default</option>' in form
+    assert '<option value="etsi-v23">etsi-v23: ETSI V.23 FSK (Europe)</option>' in form
+    data = {"number": "201", "cid_standard": "etsi-v23", "enabled": "1"}
+    assert admin.submit("/ports/fxs1/edit", "/ports/fxs1/edit", data).status == 303
+    assert PortSetting.get_by_id("fxs1").cid_standard == "etsi-v23"
+    assert "cid_standard ''->'etsi-v23'" in AuditLog.get(AuditLog.action == "port.update").detail
+    assert '<option value="etsi-v23" selected>' in admin.get("/ports/fxs1/edit").text
+    # A client that leaves the field out keeps the standard.
+    admin.submit("/ports/fxs1/edit", "/ports/fxs1/edit", {"number": "201", "label": "Lobby"})
+    assert PortSetting.get_by_id("fxs1").cid_standard == "etsi-v23"
+    response = admin.submit("/ports/fxs1/edit", "/ports/fxs1/edit", {"number": "201", "cid_standard": "v.23"})
+    assert response.status == 422
+    assert (
+        'id="cid_standard-error">must be empty (the country&#039;s standard) or one of bell202'
+        in response.text
+    )
+    admin.submit("/ports", "/lang", {"lang": "zh-CN", "next": "/ports"})
+    response = admin.submit("/ports/fxs1/edit", "/ports/fxs1/edit", {"number": "201", "cid_standard": "v.23"})
+    assert 'id="cid_standard-error">必须为空（使用国家标准）或为 bell202' in response.text
+    assert "按国家默认" in response.text
+    assert PortSetting.get_by_id("fxs1").cid_standard == "etsi-v23"
+    admin.submit("/ports/fxs1/edit", "/ports/fxs1/edit", {"number": "201", "cid_standard": ""})
+    assert PortSetting.get_by_id("fxs1").cid_standard == ""
+    assert 'name="cid_standard"' not in admin.get("/ports/fxo1/edit").text
+
+
+def test_every_caller_id_standard_has_a_label_in_both_languages():
+    from hal.country import CALLER_ID_STANDARDS
+    from webadmin.catalog_lines import CATALOG
+
+    for name in CALLER_ID_STANDARDS:
+        assert set(CATALOG[f"cid.{name}"]) == {"en", "zh-CN"}, name

@@ -75,6 +75,10 @@ def update(number: str) -> str:
         raise bottle.HTTPError(404) from None
     except ValidationError as exc:
         return _form_error(number, data, exc)
+    except InUse as exc:
+        # Nothing was saved: an inbound route still goes to the old number (not audited).
+        bottle.response.status = 409
+        return _form_page(number, _values(data), {"number": exc.render(context.language())})
     context.audit("extension.update", target=number, detail=change.detail)
     _report(change, "extensions.saved", data.number)
     context.redirect("/extensions")
@@ -130,15 +134,18 @@ def _report(change: Change, key: str, number: str) -> None:
 
 def _form_error(original: str | None, data: ExtensionInput, exc: ValidationError) -> str:
     bottle.response.status = 422
-    # The entered values come back, except the secret: it never appears in a page.
-    values = {
+    errors = {field: context.t(key, number=data.number) for field, key in exc.errors.items()}
+    return _form_page(original, _values(data), errors)
+
+
+def _values(data: ExtensionInput) -> dict:
+    """Return the entered values for the form again, except the secret: it never appears in a page."""
+    return {
         "number": data.number,
         "name": data.name,
         "enabled": data.enabled,
         "permission": data.permission,
     }
-    errors = {field: context.t(key, number=data.number) for field, key in exc.errors.items()}
-    return _form_page(original, values, errors)
 
 
 def _form_page(original: str | None, values: dict, errors: dict[str, str]) -> str:

@@ -8,9 +8,9 @@ import logging
 
 import bottle
 
-from telephony.errors import ControlError, NotFound, ValidationError
+from telephony.errors import ControlError, InUse, NotFound, ValidationError
 from telephony.models import PERMISSIONS
-from telephony.routing.service import PortInput, port_kind
+from telephony.routing.service import CID_STANDARDS, PortInput, port_kind
 from webadmin import auth, context
 from webadmin.services import ports as svc
 
@@ -70,6 +70,7 @@ def edit_form(name: str) -> str:
         "label": row.label,
         "caller_id_name": row.caller_id_name,
         "permission": row.permission,
+        "cid_standard": row.cid_standard,
         "enabled": bool(row.enabled),
     }
     return _form_page(name, kind, values, {})
@@ -78,12 +79,15 @@ def edit_form(name: str) -> str:
 @auth.require("admin")
 def update(name: str) -> str:
     kind = _kind(name)
+    # A client that leaves out cid_standard keeps the port's (an empty choice means the country's).
+    current = svc.RoutingService().port(name)
     data = PortInput(
         enabled=context.form("enabled") == "1",
         label=context.form("label").strip(),
         number=context.form("number").strip(),
         caller_id_name=context.form("caller_id_name").strip(),
         permission=context.form("permission", "national"),
+        cid_standard=context.form("cid_standard", current.cid_standard).strip(),
     )
     control = context.state().control
     live = svc.live_ports(control)
@@ -96,6 +100,10 @@ def update(name: str) -> str:
         bottle.response.status = 422
         errors = {f: context.t(key, number=data.number) for f, key in exc.errors.items()}
         return _form_page(name, kind, data.__dict__, errors)
+    except InUse as exc:
+        # Nothing was saved: an inbound route still goes to the number the port would give up.
+        bottle.response.status = 409
+        return _form_page(name, kind, data.__dict__, {"number": exc.render(context.language())})
     context.audit("port.update", target=name, detail=detail)
     context.flash("success", "ports.saved", port=name)
     if not applied:
@@ -113,6 +121,7 @@ def _form_page(name: str, kind: str, values: dict, errors: dict[str, str]) -> st
         values=values,
         errors=errors,
         permissions=PERMISSIONS,
+        cid_standards=CID_STANDARDS,
     )
 
 

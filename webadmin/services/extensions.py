@@ -53,6 +53,7 @@ class ExtensionAdmin:
         return Change(ext, self.service.reloaded, detail)
 
     def update(self, number: str, data: ExtensionInput) -> Change:
+        """Save an edit; raises InUse, changing nothing, when renumbering strands a route."""
         before = self.service.get(number)
         old = (before.number, before.name, before.enabled, before.permission)
         ext = self.service.update(number, data)

@@ -119,10 +119,17 @@ def save_port(
     """Save a port's settings; return an audit detail and whether pbx-core took the change."""
     service = RoutingService(control)
     before = service.port(port)
-    old = (before.number or "", before.label, before.caller_id_name, before.permission, bool(before.enabled))
+    old = (
+        before.number or "",
+        before.label,
+        before.caller_id_name,
+        before.permission,
+        before.cid_standard,
+        bool(before.enabled),
+    )
     service.save_port(port, data, known)
-    new = (data.number, data.label, data.caller_id_name, data.permission, data.enabled)
-    names = ("number", "label", "caller_id_name", "permission", "enabled")
+    new = (data.number, data.label, data.caller_id_name, data.permission, data.cid_standard, data.enabled)
+    names = ("number", "label", "caller_id_name", "permission", "cid_standard", "enabled")
     changes = [f"{n} {a!r}->{b!r}" for n, a, b in zip(names, old, new, strict=True) if a != b]
     applied = control is not None and not service.reload_failed
     return ", ".join(changes) or "no change", applied

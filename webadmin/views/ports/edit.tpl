@@ -44,6 +44,19 @@
       <div class="field-error" id="permission-error">{{errors['permission']}}</div>
       % end
     </div>
+    <div class="field{{' has-error' if 'cid_standard' in errors else ''}}">
+      <label for="cid_standard">{{t('ports.cid_standard')}}</label>
+      <select id="cid_standard" name="cid_standard">
+        <option value=""{{' selected' if not values['cid_standard'] else ''}}>{{t('ports.cid_standard_default')}}</option>
+        % for std in cid_standards:
+        <option value="{{std}}"{{' selected' if std == values['cid_standard'] else ''}}>{{t('cid.' + std)}}</option>
+        % end
+      </select>
+      <div class="hint">{{t('ports.cid_standard_hint')}}</div>
+      % if 'cid_standard' in errors:
+      <div class="field-error" id="cid_standard-error">{{errors['cid_standard']}}</div>
+      % end
+    </div>
     % end
     <div class="field check">
       <label><input type="checkbox" name="enabled" value="1"{{' checked' if values['enabled'] else ''}}> {{t('ports.enabled')}}</label>
