@@ -154,7 +154,8 @@ class LineService:
                 self._fxs_dialed(line)
                 return
             line.digits += event.digit
-            if dialplan.exact_match(line.digits):
+            queues = self.engine.queues
+            if dialplan.exact_match(line.digits) or (queues is not None and queues.queue_of(line.digits)):
                 self._fxs_dialed(line)
             else:
                 self._digit_timer(line, INTER_DIGIT_TIMEOUT)
@@ -209,6 +210,11 @@ class LineService:
 
     def route(self, call: LineCall, digits: str, permission: str) -> None:
         """Route dialed digits from any caller leg; a failure ends the call with a cause."""
+        queues = self.engine.queues
+        if queues is not None and queues.queue_of(digits):
+            call.hand_over()  # the queue's own call record takes the caller leg
+            queues.enter(call.a, call.caller, call.caller_name, digits)
+            return
         route = dialplan.resolve(digits, permission)
         if route.kind == "none":
             log.info("call %s: %r matches no route", call.uniqueid, digits)
@@ -229,7 +235,7 @@ class LineService:
     def callee_leg(self, route: dialplan.Route) -> CallLeg:
         """Make the B leg for a route: a SIP dialog, an idle FXS port or a free trunk member."""
         if route.kind == "sip":
-            return SipLeg(self, self.engine.new_leg(), route.target, inbound=False)
+            return SipLeg(self.engine, self.engine.new_leg(), route.target, inbound=False)
         if route.kind == "fxs":
             if not self.fxs_free(route.target):
                 raise RouteFailed(f"{route.target} is busy or faulty", BUSY)
@@ -283,7 +289,8 @@ class LineService:
             call.fail(UNALLOCATED)
             return call
         route = dialplan.resolve(dest, "internal")
-        if route.kind not in ("sip", "fxs"):
+        queues = self.engine.queues
+        if route.kind not in ("sip", "fxs") and not (queues is not None and queues.queue_of(dest)):
             call.fail(UNALLOCATED)
             return call
         self.route(call, dest, "internal")
@@ -294,7 +301,7 @@ class LineService:
         route = dialplan.resolve(callee, permission)
         if route.kind not in ("fxs", "trunk", "denied"):
             return False
-        leg = SipLeg(self, sipleg, caller, inbound=True)
+        leg = SipLeg(self.engine, sipleg, caller, inbound=True)
         call = LineCall(self.engine, leg, caller, caller_name, callee)
         self.route(call, callee, permission)
         return True
@@ -338,7 +345,7 @@ class LineService:
         leg = E1Leg(self, span, event.call_ref, event.port)
         self.e1_calls[(span, event.call_ref)] = leg
         self.board.ports[span].proceeding(event.call_ref)
-        self.inbound(leg, span, event.calling, "", event.called)
+        self.inbound(leg, span, event.calling, event.display, event.called)  # Display IE: the caller's name
 
     def _e1_progress(self, event: ev.HalEvent) -> None:
         span = event.port.split("/", 1)[0]

@@ -234,10 +234,11 @@ def test_inbound_e1_did_reaches_extension_connect_and_audio_then_phone_hangs_up_
     alice = phones("1001")
     alice.play_path = tones[1000]
     before = len(line_box.cdrs())
-    call_id = sim(line_box, "e1_call", calling="13800138000", called="88001234")
+    call_id = sim(line_box, "e1_call", calling="13800138000", called="88001234", display="Zhang San")
     phone_host.wait(lambda: alice.incoming and alice.incoming[-1].confirmed, 10, "1001 answered")
     incoming = alice.incoming[-1]
     assert "13800138000" in incoming.invite
+    assert '"Zhang San" <sip:13800138000@' in incoming.invite  # the carrier's Display IE names the caller
     phone_host.wait(
         lambda: "connect" in [e["event"] for e in carrier_events(line_box, call_id)],
         10,
