@@ -13,7 +13,8 @@ and makes every offer it can, in this order:
      more only if it has room;
    - its candidates are the free members of its queue not yet offered in this pass, not failed
      in its current round and eligible (skills-based: skill level); except under skills-based,
-     only the lowest penalty among them is kept;
+     only those of the lowest penalty among them and the members already ringing for the caller
+     are kept (a higher penalty is tried only when no lower one is free or ringing);
    - the strategy ranks them and the caller is offered to the first ones that fit its room.
    - a callback caller (telephony.acd.callbacks) reserves the strategy's first candidate instead,
      or a member about to leave wrap-up when callback_lead allows it.
@@ -41,6 +42,8 @@ log = logging.getLogger(__name__)
 class Matcher(AgentOps):
     """The matching pass."""
 
+    _lead_taken = 0
+
     def _match(self) -> None:
         now = self._now
         free = {a: None for a in self._idle if self._agents[a].backoff_until <= now}
@@ -48,7 +51,8 @@ class Matcher(AgentOps):
         lead = any(q.config.callback_lead > 0 for q in active)
         if not free and not lead:
             return
-        taken: set[str] = set()
+        taken: set[str] = set()  # agents offered or reserved in this pass
+        self._lead_taken = 0  # of which reserved out of wrap-up (not in `free`)
         if self._holds and free:
             self._match_holds(free, taken)
         by_weight: dict[int, list[QueueRuntime]] = {}
@@ -58,7 +62,7 @@ class Matcher(AgentOps):
         for weight in sorted(by_weight, reverse=True):
             group = by_weight[weight]
             for _, caller in heapq.merge(*(q.callers for q in group), key=lambda e: e[0]):
-                exhausted = len(taken) >= len(free)
+                exhausted = len(taken) - self._lead_taken >= len(free)
                 if exhausted and not lead:
                     return
                 if exhausted and not isinstance(caller.state, CallbackWaiting):
@@ -116,6 +120,7 @@ class Matcher(AgentOps):
             agent = self._agents[strategy.rank(self, hunt, pool, caller, now)[0].agent_id] if pool else None
             if agent is None:
                 agent = self._lead_agent(queue, taken)
+                self._lead_taken += agent is not None
             if agent is not None:
                 self._start_callback(caller, queue, agent)
                 taken.add(agent.agent_id)
@@ -143,7 +148,10 @@ class Matcher(AgentOps):
             and strategy.eligible(m, caller, now)
         ]
         if pool and strategy.uses_penalty:
-            low = min(m.penalty for m in pool)
+            # members already ringing for this caller hold their tier: a higher one is only added
+            # when no lower-penalty member is free or ringing for it
+            ringing = [queue.members[a].penalty for a in caller.offers.values() if a in queue.members]
+            low = min([m.penalty for m in pool] + ringing)
             pool = [m for m in pool if m.penalty == low]
         return hunt, pool
 
