@@ -67,6 +67,7 @@ class Engine:
         self._seq = itertools.count()
         self.calls: dict[str, Any] = {}  # BridgeCall (SIP to SIP) or LineCall (a line involved)
         self.lines: Any = None  # telephony.lines.service.LineService once a board is attached
+        self.queues: Any = None  # telephony.callcenter.runtime.service.QueueRuntime once started
         self.legs: set[Leg] = set()
         self.tones = TonePlayer("cn")
         self.cdr = CdrWriter()
@@ -155,6 +156,9 @@ class Engine:
             self.run_once()
         self.tones.release_all()
         self.calls.clear()
+        if self.queues is not None:
+            self.queues.close()  # its music players must go before libDestroy
+            self.queues = None
         if self.lines is not None:
             self.lines.stop()  # its bridge ports must go before libDestroy
             self.lines = None
@@ -245,6 +249,9 @@ class Engine:
         from_name, caller = caller_identity(event.message)
         caller_name = self.extension_name(caller) or from_name
         callee = request_uri_user(event.message)
+        if self.queues is not None and self.queues.queue_of(callee):
+            self.queues.from_sip(leg, caller, caller_name, callee)
+            return
         if self.lines is not None and not self.is_extension(callee):
             row = Extension.select(Extension.permission).where(Extension.number == caller).first()
             permission = row.permission if row else "internal"
@@ -282,6 +289,8 @@ class Engine:
         """Re-read the settings the core caches; extensions are read per call, never cached."""
         self.realm = Setting.get_value("sip_realm", DEFAULT_REALM)
         self.no_answer_timeout = float(Setting.get_value("no_answer_timeout", "30"))
+        if self.queues is not None:
+            self.queues.load()
 
     # --- control ----------------------------------------------------------------------------
 

@@ -32,11 +32,20 @@ def build_control(engine: Engine) -> ControlServer:
 
     engine.handlers.update({"status": lambda args: engine.status(), "reload": reload, "ports": ports})
     board = engine.lines.board if engine.lines is not None else None
+    queue_routes: dict = {}
+    engine_routes = {"POST /reload": "reload", "GET /_engine_status": "status", "GET /ports": "ports"}
+    if engine.queues is not None:
+        from telephony.callcenter.runtime import control as acd_control
+
+        engine.handlers.update(acd_control.engine_handlers(engine.queues))
+        engine_routes.update(acd_control.ENGINE_ROUTES)
+        queue_routes = acd_control.local_routes(engine.queues)
     server = ControlServer(
         engine.cfg.control_port,
         engine.submit,
-        engine_routes={"POST /reload": "reload", "GET /_engine_status": "status", "GET /ports": "ports"},
+        engine_routes=engine_routes,
         local_routes={
+            **queue_routes,
             **sim_routes(board),
             "GET /ports/frames": lambda args: frame_timing(engine),
             "GET /health": lambda args: {"ok": True},
@@ -63,6 +72,22 @@ def frame_timing(engine: Engine) -> dict:
     """Per bridge port: frame-interval histograms and counters (read without the engine loop)."""
     media = dict(engine.lines.media) if engine.lines is not None else {}
     return {name: port.timing() for name, port in media.items()}
+
+
+def start_queues(engine: Engine) -> None:
+    """Start the call center's queues from the database; a bad queue setting must not stop calls."""
+    from telephony.callcenter.runtime.records import RecordWriter
+    from telephony.callcenter.runtime.service import QueueRuntime
+    from telephony.callcenter.runtime.source import from_database
+
+    runtime = QueueRuntime(engine, from_database, RecordWriter().submit)
+    try:
+        runtime.load()
+    except Exception:  # the rest of the box keeps working without queues; the log says why
+        log.exception("queues could not be loaded: running without queues")
+        runtime.close()
+        return
+    engine.queues = runtime
 
 
 def start_lines(engine: Engine) -> None:
@@ -104,6 +129,7 @@ def main() -> int:
     engine = Engine(cfg)
     engine.start()
     start_lines(engine)
+    start_queues(engine)
     server = build_control(engine)
     server.start()
 

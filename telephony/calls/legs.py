@@ -20,6 +20,7 @@ from hal.ports import CallerIdInfo
 
 if TYPE_CHECKING:
     from telephony.calls.line import LineCall
+    from telephony.engine import Engine
     from telephony.lines.service import LineService
     from telephony.sip.objects import Leg
 
@@ -211,9 +212,9 @@ class SipLeg(CallLeg):
 
     kind = "sip"
 
-    def __init__(self, lines: LineService, leg: Leg, peer: str, inbound: bool) -> None:
+    def __init__(self, engine: Engine, leg: Leg, peer: str, inbound: bool) -> None:
         super().__init__(peer)
-        self.lines = lines
+        self.engine = engine  # a SIP leg needs no board: queues use it on a SIP-only box too
         self.leg = leg
         leg.wrapper = self
         self.inbound = inbound
@@ -228,7 +229,7 @@ class SipLeg(CallLeg):
             return None
 
     def ring(self, caller: str, caller_name: str, callee: str) -> None:
-        engine = self.lines.engine
+        engine = self.engine
         prm = pj.CallOpParam(True)
         prm.opt.audioCount = 1
         prm.opt.videoCount = 0
@@ -264,7 +265,7 @@ class SipLeg(CallLeg):
         ):
             med = self.media()
             if med is not None:
-                self.ringback = self.lines.engine.tones.ringback()
+                self.ringback = self.engine.tones.ringback()
                 self.ringback.startTransmit(med)
 
     def on_state(self, state: int, code: int) -> None:
@@ -304,5 +305,5 @@ class SipLeg(CallLeg):
 
     def _stop_ringback(self) -> None:
         if self.ringback is not None:
-            self.lines.engine.tones.release(self.ringback)
+            self.engine.tones.release(self.ringback)
             self.ringback = None

@@ -76,6 +76,13 @@ class LineCall(CallRecord):
             return
         self.timer = self.engine.call_later(self.engine.no_answer_timeout, self._no_answer)
 
+    def hand_over(self) -> None:
+        """Another call record (a queue) takes leg A before anything was dialed: forget this one."""
+        self.engine.calls.pop(self.uniqueid, None)
+        self.engine.calls_total -= 1
+        self.a.call = None
+        self._goto("ended")
+
     def fail(self, cause: int, disposition: str = "") -> None:
         """Refuse the caller (no route, busy, no circuit) and end the call."""
         self.cause = cause

@@ -1,0 +1,219 @@
+"""One caller in a queue: answered at once, music on hold, offered to agents, bridged to one.
+
+A QueueCall is a LineCall whose B leg is chosen by the ACD engine. States: queued (waiting, music)
+-> answered (bridged to an agent) -> ended. Every ring attempt is an offer leg (SIP dialog or
+analog phone) recorded in the CDR as `offerN`; the one that answers becomes B. The engine is told
+what happened (OfferOutcome, CallerHangup, CallEnded) through the runtime, and its actions come
+back as method calls here (connect_agent, cancel_offer, overflow_to, leave).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from telephony.acd.events import OfferResult
+from telephony.calls.legs import BUSY, NO_ANSWER, NORMAL, CallLeg, SipLeg
+from telephony.calls.line import LineCall
+from telephony.cdr import LegRecord
+from telephony.models import utcnow
+
+if TYPE_CHECKING:
+    from telephony.callcenter.runtime.service import QueueRuntime
+
+log = logging.getLogger(__name__)
+
+
+def offer_result(cause: int) -> OfferResult:
+    """How an agent's ringing leg ended before answer, in the engine's terms."""
+    if cause == BUSY:
+        return OfferResult.BUSY
+    if cause == NO_ANSWER:
+        return OfferResult.NO_ANSWER
+    return OfferResult.REJECTED  # declined (603), forbidden, or the phone failed
+
+
+class QueueCall(LineCall):
+    """A caller waiting in (or served by) a queue."""
+
+    def __init__(
+        self, runtime: QueueRuntime, a: CallLeg, caller: str, caller_name: str, number: str, queue_id: str
+    ) -> None:
+        super().__init__(runtime.engine, a, caller, caller_name, number)
+        self.runtime = runtime
+        self.queue_id = queue_id
+        self.moh_class = ""
+        self.offers: dict[int, CallLeg] = {}
+        self.offer_agents: dict[int, str] = {}
+        self.agent_id = ""
+        self.agent_number = ""
+        self.talk_started = 0.0
+        self.waited_from = time.monotonic()
+        self.moh_to: object | None = None  # the caller media the music is connected to
+
+    # --- entering ---------------------------------------------------------------------------------
+
+    def enter(self, moh_class: str) -> None:
+        """Answer the caller and start the music; the runtime then tells the engine."""
+        self.moh_class = moh_class
+        self._goto("queued")
+        self.a.connect()
+        self._music(True)
+
+    # --- engine actions -----------------------------------------------------------------------
+
+    def offer(self, offer_id: int, agent_id: str, leg: CallLeg) -> None:
+        """Ring an agent's phone with this caller's identity."""
+        role = f"offer{offer_id}"
+        self.offers[offer_id] = leg
+        self.offer_agents[offer_id] = agent_id
+        self._attach(leg, role)
+        self.legs[role] = LegRecord(role, leg.peer, start=utcnow())
+        leg.ring(self.caller, self.caller_name, leg.peer)
+
+    def cancel_offer(self, offer_id: int) -> None:
+        leg = self.offers.pop(offer_id, None)
+        self.offer_agents.pop(offer_id, None)
+        if leg is not None:
+            self._release(leg, NORMAL)
+
+    def connect_agent(self, offer_id: int | None, agent_id: str, agent_number: str) -> None:
+        """The engine gave the caller to this agent: bridge them, music off."""
+        leg = self.offers.pop(offer_id, None) if offer_id is not None else None
+        self.offer_agents.pop(offer_id, None)
+        if leg is None:
+            log.warning("call %s: connect to %s without a ringing leg", self.uniqueid, agent_id)
+            return
+        self._music(False)
+        self.b, self.agent_id, self.agent_number = leg, agent_id, agent_number
+        self.callee = self.callee  # the CDR keeps the queue number; the agent is in legs and AcdEvent
+        self.answered_at = utcnow()
+        self.legs[leg.role].answer = self.legs["caller"].answer = self.answered_at
+        self.status_code, self.disposition = 200, "ANSWERED"
+        self.talk_started = time.monotonic()
+        self._goto("answered")
+        self.bridge()
+        log.info(
+            "call %s: queue %s connected %s to agent %s", self.uniqueid, self.queue_id, self.caller, agent_id
+        )
+
+    def leave(self, cause: int = NORMAL, disposition: str = "") -> None:
+        """The engine is done with the caller (overflow to nowhere, removed queue): hang up."""
+        if self.state == "ended":
+            return
+        self.disposition = disposition or self.disposition or "NO ANSWER"
+        self.hangup_by = "system"
+        self._end_queued()
+        self._goto("ended")
+        self._release(self.a, cause)
+        self._maybe_finish()
+
+    def detach_caller(self) -> CallLeg:
+        """Hand the caller leg to another call (overflow to a number); this call ends without it."""
+        self._music(False)
+        for offer_id in list(self.offers):
+            self.cancel_offer(offer_id)
+        self.disposition, self.hangup_by = "NO ANSWER", "system"
+        self.legs["caller"].end = utcnow()
+        self._goto("ended")
+        leg = self.a
+        leg.call, leg.role = None, ""
+        self.a = CallLeg(leg.peer)  # a placeholder: this record no longer owns the caller
+        self.a.ended = True
+        self._maybe_finish()
+        return leg
+
+    # --- reported by legs -----------------------------------------------------------------------
+
+    def leg_alerting(self, leg: CallLeg) -> None:
+        oid = self._offer_of(leg)
+        if oid is not None:
+            self.runtime.offer_ringing(self, oid)
+
+    def leg_answered(self, leg: CallLeg) -> None:
+        oid = self._offer_of(leg)
+        if oid is None or self.state != "queued":
+            self._release(leg, NORMAL)
+            return
+        self.legs[leg.role].answer = utcnow()
+        self.runtime.offer_outcome(self, oid, OfferResult.ANSWERED)
+        if oid in self.offers:  # the engine did not connect it (the caller went meanwhile)
+            self.cancel_offer(oid)
+
+    def leg_ended(self, leg: CallLeg, cause: int) -> None:
+        record = self.legs.get(leg.role)
+        if record is not None and record.end is None:
+            record.end = utcnow()
+            record.status_code = cause
+        oid = self._offer_of(leg)
+        if oid is not None:  # an agent's phone stopped ringing by itself
+            self.offers.pop(oid, None)
+            self.offer_agents.pop(oid, None)
+            if self.state == "queued":
+                self.runtime.offer_outcome(self, oid, offer_result(cause))
+            self._maybe_finish()
+            return
+        if self.state == "ended":
+            self._maybe_finish()
+            return
+        if leg is self.a and self.state == "queued":
+            self.hangup_by, self.status_code = "caller", 487
+            self.disposition = self.disposition or "NO ANSWER"
+            self._end_queued()
+            self._goto("ended")
+            self.runtime.caller_left(self)
+        elif self.state == "answered" and leg in (self.a, self.b):
+            self.hangup_by = "caller" if leg is self.a else "agent"
+            self._goto("ended")
+            self._release(self.b if leg is self.a else self.a, NORMAL)
+            self.runtime.call_ended(self, time.monotonic() - self.talk_started)
+        self._maybe_finish()
+
+    def on_leg_media(self, sipleg: object) -> None:
+        leg = getattr(sipleg, "wrapper", None)
+        if isinstance(leg, SipLeg):
+            leg.media_changed()
+        if self.state == "queued" and leg is self.a:
+            self._music(True)
+        elif self.state == "answered":
+            self.bridge()
+
+    # --- helpers ----------------------------------------------------------------------------------
+
+    def _offer_of(self, leg: CallLeg) -> int | None:
+        for oid, offered in self.offers.items():
+            if offered is leg:
+                return oid
+        return None
+
+    def _end_queued(self) -> None:
+        self._music(False)
+        for offer_id in list(self.offers):
+            self.cancel_offer(offer_id)
+
+    def _music(self, on: bool) -> None:
+        med = self.a.media()
+        if on and med is not None and self.moh_to is None:
+            self.runtime.moh.start(self.moh_class, med)
+            self.moh_to = med
+        elif not on and self.moh_to is not None:
+            self.runtime.moh.stop(self.moh_class, self.moh_to)
+            self.moh_to = None
+
+    def _maybe_finish(self) -> None:
+        if any(r.end is None for r in self.legs.values()):
+            return
+        if self.uniqueid not in self.engine.calls:
+            return
+        for leg in (self.a, self.b, *self.offers.values()):
+            if isinstance(leg, SipLeg):
+                leg.leg.call = None
+                self.engine.legs.discard(leg.leg)
+        self.runtime.forget(self)
+        self.engine.finish(self, self.cdr_record())
+
+    def summary(self) -> dict:
+        out = super().summary()
+        out.update(queue=self.queue_id, agent=self.agent_id or None, offers=len(self.offers))
+        return out

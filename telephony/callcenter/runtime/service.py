@@ -1,0 +1,372 @@
+"""The queues inside pbx-core: the ACD engine fed from the database and from call legs.
+
+Everything runs on the engine thread. Events go in through `feed` (which also runs the engine's
+due timers); the actions that come back are executed at once, in order; the engine's next
+deadline becomes one engine timer; its records are stored by a writer thread (never on the loop)
+and published on the CTI bus.
+
+Where the settings come from is a `Source` (telephony.callcenter.runtime.source reads the DB):
+queue configs, agent configs, the dialable number of each queue and per-queue call options.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import random
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from telephony.acd import actions as act
+from telephony.acd import records as rec
+from telephony.acd.config import AgentConfig, QueueConfig, TargetKind
+from telephony.acd.engine import AcdEngine
+from telephony.acd.errors import AcdError
+from telephony.acd.events import (
+    AcdEvent,
+    AgentConfigured,
+    AgentLogin,
+    AgentLogout,
+    AgentPause,
+    AgentRemoved,
+    AgentUnpause,
+    CallEnded,
+    CallerArrived,
+    CallerHangup,
+    OfferOutcome,
+    OfferResult,
+    QueueConfigured,
+    QueueRemoved,
+    WrapUpEnded,
+)
+from telephony.callcenter.runtime.call import QueueCall
+from telephony.callcenter.runtime.cti import CtiBus
+from telephony.callcenter.runtime.moh import MohPool
+from telephony.calls.legs import BUSY, NORMAL, CallLeg, SipLeg
+
+if TYPE_CHECKING:
+    from telephony.engine import Engine
+
+log = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass(frozen=True)
+class QueueOptions:
+    """What the core does around the engine for one queue (the engine decides, the core plays)."""
+
+    number: str
+    name: str = ""
+    moh_class: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """Everything the runtime loads at start and on reload."""
+
+    queues: tuple[QueueConfig, ...] = ()
+    agents: tuple[AgentConfig, ...] = ()
+    options: dict[str, QueueOptions] = dataclasses.field(default_factory=dict)  # queue_id -> options
+    pause_codes: tuple[str, ...] = ()
+
+
+Source = Callable[[], Settings]
+RecordSink = Callable[[rec.Record, str], None]  # (record, caller number)
+
+
+class QueueRuntime:
+    """Owns the ACD engine and every QueueCall; executes the engine's actions with real legs."""
+
+    def __init__(self, engine: Engine, source: Source, sink: RecordSink | None = None) -> None:
+        self.engine = engine
+        self.source = source
+        self.sink = sink
+        self.settings = Settings()
+        self.acd = AcdEngine(rng=random.Random())
+        self.calls: dict[str, QueueCall] = {}
+        self.offer_calls: dict[int, QueueCall] = {}
+        self.numbers: dict[str, str] = {}  # dialable number -> queue id
+        self.contacts: dict[str, str] = {}  # agent id -> where it is logged in
+        self.moh = MohPool(engine.cfg.media_dir)
+        self.cti = CtiBus()
+        self._timer: Any = None
+
+    # --- settings ---------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Read the settings and tell the engine what changed (waiting callers and logins are kept)."""
+        new = self.source()
+        old_queues = {q.queue_id for q in self.settings.queues}
+        old_agents = {a.agent_id for a in self.settings.agents}
+        now = time.monotonic()
+        for agent in new.agents:
+            self._feed(AgentConfigured(agent, at=now))
+        for queue in new.queues:
+            self._feed(QueueConfigured(queue, at=now))
+        for queue_id in old_queues - {q.queue_id for q in new.queues}:
+            self._feed(QueueRemoved(queue_id, at=now))
+        for agent_id in old_agents - {a.agent_id for a in new.agents}:
+            if agent_id in self.contacts:
+                self._feed(AgentLogout(agent_id, at=now))
+                self.contacts.pop(agent_id, None)
+            self._feed(AgentRemoved(agent_id, at=now))
+        self.settings = new
+        self.numbers = {o.number: qid for qid, o in new.options.items() if o.number}
+        log.info("queues: %d queues, %d agents loaded", len(new.queues), len(new.agents))
+        self._after()
+
+    def queue_of(self, number: str) -> str | None:
+        """The queue a dialed number reaches, if any."""
+        return self.numbers.get(number)
+
+    # --- callers ------------------------------------------------------------------------------------
+
+    def enter(self, leg: CallLeg, caller: str, caller_name: str, number: str) -> QueueCall:
+        """A caller dialed (or was routed to) a queue number: answer, music, hand to the engine."""
+        queue_id = self.numbers[number]
+        options = self.settings.options.get(queue_id, QueueOptions(number))
+        call = QueueCall(self, leg, caller, caller_name, number, queue_id)
+        self.calls[call.uniqueid] = call
+        log.info("call %s: %s (%s) enters queue %s", call.uniqueid, caller, caller_name, queue_id)
+        call.enter(options.moh_class)
+        self.cti.publish("caller-joined", call=call.uniqueid, queue=queue_id, caller=caller, name=caller_name)
+        self.feed(CallerArrived(call.uniqueid, queue_id, caller, at=time.monotonic()))
+        return call
+
+    def from_sip(self, sipleg: Any, caller: str, caller_name: str, number: str) -> QueueCall:
+        return self.enter(SipLeg(self.engine, sipleg, caller, inbound=True), caller, caller_name, number)
+
+    def caller_left(self, call: QueueCall) -> None:
+        self.cti.publish("caller-abandoned", call=call.uniqueid, queue=call.queue_id, caller=call.caller)
+        self.feed(CallerHangup(call.uniqueid, at=time.monotonic()))
+
+    def call_ended(self, call: QueueCall, talk_time: float) -> None:
+        self.cti.publish(
+            "call-ended",
+            call=call.uniqueid,
+            queue=call.queue_id,
+            agent=call.agent_id,
+            caller=call.caller,
+            talk_seconds=round(talk_time, 1),
+            hangup_by=call.hangup_by,
+        )
+        self.feed(CallEnded(call.uniqueid, talk_time, at=time.monotonic()))
+
+    def offer_ringing(self, call: QueueCall, offer_id: int) -> None:
+        agent = call.offer_agents.get(offer_id, "")
+        self.cti.publish(
+            "agent-ringing",
+            call=call.uniqueid,
+            queue=call.queue_id,
+            agent=agent,
+            caller=call.caller,
+            name=call.caller_name,
+        )
+
+    def offer_outcome(self, call: QueueCall, offer_id: int, result: OfferResult) -> None:
+        if result is not OfferResult.ANSWERED:
+            self.offer_calls.pop(offer_id, None)
+        self.feed(OfferOutcome(offer_id, result, at=time.monotonic()))
+
+    def forget(self, call: QueueCall) -> None:
+        self.calls.pop(call.uniqueid, None)
+        for oid in [o for o, c in self.offer_calls.items() if c is call]:
+            self.offer_calls.pop(oid, None)
+
+    # --- agents -------------------------------------------------------------------------------------
+
+    def login(self, agent_id: str, contact: str) -> None:
+        self.feed(AgentLogin(agent_id, contact, at=time.monotonic()))
+        self.contacts[agent_id] = contact
+        self.cti.publish("agent-state", agent=agent_id, state="login", contact=contact)
+
+    def logout(self, agent_id: str) -> None:
+        self.feed(AgentLogout(agent_id, at=time.monotonic()))
+        self.contacts.pop(agent_id, None)
+        self.cti.publish("agent-state", agent=agent_id, state="logout")
+
+    def pause(self, agent_id: str, reason: str) -> None:
+        codes = self.settings.pause_codes
+        if codes and reason not in codes:
+            raise ValueError(f"pause reason {reason!r} is not a pause code ({', '.join(codes)})")
+        self.feed(AgentPause(agent_id, reason, at=time.monotonic()))
+        self.cti.publish("agent-state", agent=agent_id, state="pause", reason=reason)
+
+    def unpause(self, agent_id: str) -> None:
+        self.feed(AgentUnpause(agent_id, at=time.monotonic()))
+        self.cti.publish("agent-state", agent=agent_id, state="ready")
+
+    def end_wrap_up(self, agent_id: str) -> None:
+        self.feed(WrapUpEnded(agent_id, at=time.monotonic()))
+
+    # --- the engine ---------------------------------------------------------------------------------
+
+    def feed(self, event: AcdEvent) -> None:
+        """Apply one event (raises AcdError for a bad command) and do what the engine decided."""
+        self._feed(event)
+        self._after()
+
+    def _feed(self, event: AcdEvent) -> None:
+        self._execute(self.acd.handle(event))
+
+    def _tick(self) -> None:
+        self._timer = None
+        self._execute(self.acd.tick(time.monotonic()))
+        self._after()
+
+    def _after(self) -> None:
+        """Store the engine's records and re-arm its timer for the next deadline."""
+        for record in self.acd.drain_records():
+            self._publish_record(record)
+            if self.sink is not None:
+                call = self.calls.get(getattr(record, "call_id", ""))
+                self.sink(record, call.caller if call is not None else "")
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        deadline = self.acd.next_deadline()
+        if deadline is not None:
+            self._timer = self.engine.call_later(max(0.0, deadline - time.monotonic()), self._tick)
+
+    def _execute(self, actions: list[act.Action]) -> None:
+        for action in actions:
+            try:
+                self._do(action)
+            except Exception:  # one failed action must not strand the rest of the decisions
+                log.exception("queue action %s failed", type(action).__name__)
+
+    def _do(self, action: act.Action) -> None:
+        if isinstance(action, act.Offer):
+            self._offer(action)
+        elif isinstance(action, act.CancelOffer):
+            call = self.offer_calls.pop(action.offer_id, None)
+            if call is not None:
+                call.cancel_offer(action.offer_id)
+        elif isinstance(action, act.Connect):
+            call = self.calls.get(action.call_id)
+            if call is not None:
+                self.offer_calls.pop(action.offer_id, None)
+                call.connect_agent(action.offer_id, action.agent_id, action.agent_number)
+                self.cti.publish(
+                    "call-answered",
+                    call=call.uniqueid,
+                    queue=call.queue_id,
+                    agent=action.agent_id,
+                    caller=call.caller,
+                    name=call.caller_name,
+                )
+        elif isinstance(action, act.Overflow):
+            self._overflow(action)
+        elif isinstance(action, act.AgentAutoPaused):
+            log.info("agent %s auto-paused in queue %s: %s", action.agent_id, action.queue_id, action.reason)
+            self.cti.publish(
+                "agent-state", agent=action.agent_id, state="pause", reason=action.reason, auto=True
+            )
+        elif isinstance(action, act.PlayAnnouncement):
+            log.debug("call %s: announcement %s (position %s)", action.call_id, action.kind, action.position)
+        elif isinstance(action, act.StartCallback):
+            log.warning("queue %s: callback to %s not available yet", action.queue_id, action.number)
+        else:
+            log.warning("unknown ACD action %r", action)
+
+    def _offer(self, action: act.Offer) -> None:
+        call = self.calls.get(action.call_id)
+        if call is None:
+            self.feed(OfferOutcome(action.offer_id, OfferResult.REJECTED, at=time.monotonic()))
+            return
+        try:
+            leg = self._agent_leg(action.contact)
+        except Exception as exc:  # the phone cannot be rung now: busy for the engine's back-off
+            log.info(
+                "call %s: cannot ring agent %s at %s: %s", call.uniqueid, action.agent_id, action.contact, exc
+            )
+            self._feed(OfferOutcome(action.offer_id, OfferResult.BUSY, at=time.monotonic()))
+            return
+        self.offer_calls[action.offer_id] = call
+        try:
+            call.offer(action.offer_id, action.agent_id, leg)
+        except Exception as exc:
+            log.info("call %s: ringing %s failed: %s", call.uniqueid, action.contact, exc)
+            call.offers.pop(action.offer_id, None)
+            self.offer_calls.pop(action.offer_id, None)
+            try:
+                leg.release(BUSY)
+            except Exception:  # the leg never started: nothing to undo
+                log.debug("release of a failed offer leg", exc_info=True)
+            self._feed(OfferOutcome(action.offer_id, OfferResult.BUSY, at=time.monotonic()))
+
+    def _agent_leg(self, contact: str) -> CallLeg:
+        """A ringing leg to where the agent is: a SIP extension, an analog phone or a trunk number."""
+        lines = self.engine.lines
+        if lines is None:
+            return SipLeg(self.engine, self.engine.new_leg(), contact, inbound=False)
+        from telephony.calls import dialplan
+
+        route = dialplan.resolve(contact, "national")
+        if route.kind in ("none", "denied"):
+            raise LookupError(f"{contact!r} is not a reachable number")
+        return lines.callee_leg(route)
+
+    def _overflow(self, action: act.Overflow) -> None:
+        call = self.calls.get(action.call_id)
+        dest = action.destination
+        self.cti.publish(
+            "caller-overflow",
+            call=action.call_id,
+            queue=action.queue_id,
+            reason=str(action.reason),
+            destination=f"{dest.kind}:{dest.target}",
+        )
+        if call is None:
+            return
+        if dest.kind is TargetKind.QUEUE:
+            call.queue_id = dest.target  # the engine already put it there; keep the music going
+            return
+        if dest.kind in (TargetKind.EXTENSION, TargetKind.EXTERNAL) and self.engine.lines is not None:
+            self.calls.pop(call.uniqueid, None)
+            leg = call.detach_caller()
+            from telephony.calls.line import LineCall
+
+            onward = LineCall(self.engine, leg, call.caller, call.caller_name, dest.target)
+            onward.state = "routing"
+            self.engine.lines.route(onward, dest.target, "national")
+            return
+        if dest.kind is not TargetKind.HANGUP:
+            log.warning(
+                "call %s: overflow to %s %s is not available: hanging up",
+                call.uniqueid,
+                dest.kind,
+                dest.target,
+            )
+        call.leave(BUSY if dest.kind is TargetKind.HANGUP else NORMAL)
+
+    # --- views ------------------------------------------------------------------------------------
+
+    def snapshot(self) -> dict:
+        snap = self.acd.snapshot(time.monotonic())
+        return {
+            "queues": [dataclasses.asdict(q) for q in snap.queues],
+            "agents": [
+                {**dataclasses.asdict(a), "contact": self.contacts.get(a.agent_id)} for a in snap.agents
+            ],
+        }
+
+    def _publish_record(self, record: rec.Record) -> None:
+        if isinstance(record, rec.AgentStateChanged):
+            data = dataclasses.asdict(record)
+            data.pop("at", None)
+            self.cti.publish("agent-state-changed", agent=data.pop("agent_id", ""), **_jsonable(data))
+
+    def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self.moh.close()
+
+
+def _jsonable(data: dict) -> dict:
+    return {
+        k: (v if isinstance(v, str | int | float | bool | type(None)) else str(v)) for k, v in data.items()
+    }
+
+
+__all__ = ["AcdError", "QueueOptions", "QueueRuntime", "Settings", "NORMAL"]
