@@ -289,6 +289,8 @@ class Engine:
         """Re-read the settings the core caches; extensions are read per call, never cached."""
         self.realm = Setting.get_value("sip_realm", DEFAULT_REALM)
         self.no_answer_timeout = float(Setting.get_value("no_answer_timeout", "30"))
+        if self.lines is not None:
+            self.lines.apply_settings()
         if self.queues is not None:
             self.queues.load()
 

@@ -55,6 +55,7 @@ class AnalogFxsPort(FxsPort):
         self.clock = clock
         self.country = country
         self.cid_standard = caller_id_standard(caller_id)
+        self._cid_default = caller_id  # the board's (country's) standard, back when an override is cleared
         self._lamp = lamp or (lambda _which, _on: None)
         self.hook = HookDetector(name, post, timing)
         self._dtmf = DtmfDetector()
@@ -123,9 +124,10 @@ class AnalogFxsPort(FxsPort):
             self._lamp("mwi", on)
 
     def set_caller_id_standard(self, name: str) -> None:
-        """Override the board's caller-ID standard for this port ('bell202', 'etsi-v23', 'yd1277-dtmf'...)."""
+        """Override the board's caller-ID standard for this port ('bell202', 'etsi-v23', 'yd1277-dtmf'...);
+        an empty name goes back to the board's own."""
         with self._lock:
-            self.cid_standard = caller_id_standard(name)
+            self.cid_standard = caller_id_standard(name or self._cid_default)
 
     def state(self) -> str:
         if self.faulty:

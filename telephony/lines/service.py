@@ -89,7 +89,19 @@ class LineService:
         for name, port in self.board.ports.items():
             if port.kind == "e1":
                 self.span_up[name] = bool(getattr(port, "is_up", False))  # later changes: SpanUp/Down
+        self.apply_settings()
         log.info("lines: %d bridge ports", len(self.media))
+
+    def apply_settings(self) -> None:
+        """Give the ports what the admin set that the HAL itself keeps (the caller-ID standard)."""
+        settings = {s.port: s for s in PortSetting.select()}
+        for name in self.fxs:
+            port = self.board.ports[name]
+            standard = settings[name].cid_standard if name in settings else ""
+            try:
+                port.set_caller_id_standard(standard)
+            except (ValueError, KeyError, AttributeError) as exc:
+                log.error("%s: caller-ID standard %r not applied: %s", name, standard, exc)
 
     def stop(self) -> None:
         """Stop the board, then drop the bridge ports (before libDestroy)."""

@@ -483,3 +483,47 @@ def test_inbound_e1_unanswered_clears_with_cause_19(line_box, phones, phone_host
         line_box.db()
         Setting.set_value("no_answer_timeout", "30")
         line_box.control.reload()
+
+
+def test_fxs_port_caller_id_standard_set_by_the_admin_is_what_the_phone_decodes(line_box, phones, phone_host):
+    from telephony.models.lines import PortSetting
+
+    alice = phones("1001")
+
+    def ring_and_read_cid() -> dict:
+        mark = len(events(line_box, "fxs3"))
+        call = alice.call("2003")
+        try:
+            phone_host.wait(
+                lambda: any(e["type"] == "callerid" for e in events(line_box, "fxs3")[mark:]), 15, "caller ID"
+            )
+        finally:
+            call.hangup_now()
+            phone_host.wait(lambda: call.disconnected, 10, "the call to end")
+            wait_until(lambda: ports_row(line_box, "fxs3")["call_state"] == "idle", 10, "fxs3 idle")
+        seen = events(line_box, "fxs3")[mark:]
+        at = next(i for i, e in enumerate(seen) if e["type"] == "callerid")
+        rings_before = sum(1 for e in seen[:at] if e["type"] == "ring-start")
+        return {**seen[at], "rings_before": rings_before}
+
+    line_box.db()
+    PortSetting.update(cid_standard="yd1277-dtmf").where(PortSetting.port == "fxs3").execute()
+    line_box.control.reload()
+    cid = ring_and_read_cid()
+    assert (cid["number"], cid["modulation"], cid["rings_before"]) == (
+        "1001",
+        "dtmf",
+        0,
+    )  # before the 1st ring
+    PortSetting.update(cid_standard="").where(PortSetting.port == "fxs3").execute()
+    line_box.control.reload()
+    cid = ring_and_read_cid()
+    assert (cid["number"], cid["modulation"], cid["rings_before"]) == (
+        "1001",
+        "bell202",
+        1,
+    )  # the board's FSK
+
+
+def ports_row(box: Box, port: str) -> dict:
+    return next(r for r in box.control.get("/ports") if r["name"] == port)
