@@ -19,7 +19,7 @@ FREQS = [450, 600, 1000, 1400]
 @pytest.fixture(scope="module")
 def cc_box(tmp_path_factory):
     box = Box(tmp_path_factory.mktemp("queues"), rtp_port=26000).start()
-    from telephony.models.callcenter import Agent, Queue, QueueMember
+    from telephony.models.callcenter import Agent, PauseCode, Queue, QueueMember
 
     for number in ("1001", "1002", "1011", "1012", "1013"):
         box.add_extension(number, SECRET, f"Phone {number}")
@@ -33,6 +33,7 @@ def cc_box(tmp_path_factory):
         QueueMember.create(queue=sales, agent=agents[n])
     for pos, n in enumerate(("801", "802", "803")):
         QueueMember.create(queue=support, agent=agents[n], position=pos)
+    PauseCode.create(code="LUNCH", label_zh="午餐", label_en="Lunch")
     box.control.reload()
     yield box
     box.stop()
@@ -186,3 +187,123 @@ def test_queue_cti_stream_tells_an_agent_its_phone_rings_with_the_caller(cc_box,
     assert all(e.get("agent") == "802" for e in others)  # 802 sees none of 801's calls
     call.hangup_now()
     phone_host.wait(lambda: call.disconnected, 10, "the caller to hang up")
+
+
+def power(samples, freq: float) -> float:
+    return audio.goertzel(samples, freq)
+
+
+def connected_call(cc_box, phones, phone_host, agents, tones):
+    """Caller 1001 (600 Hz) in queue 6000 answered by agent 801 at 1011 (1000 Hz); return both calls."""
+    caller = phones("1001")
+    caller.play_path = tones[600]
+    agent = phones("1011")
+    agent.play_path = tones[1000]
+    agents("801", "1011")
+    call = caller.call("6000")
+    phone_host.wait(lambda: agent.incoming and agent.incoming[-1].confirmed, 10, "agent 801 to answer")
+    wait_until(lambda: agent_state(cc_box, "801") == "on-call", 5, "agent 801 on call")
+    return call, agent.incoming[-1], queue_call_id(cc_box, "6000")
+
+
+def test_supervisor_listen_then_whisper_then_barge_reach_exactly_the_right_ears(
+    cc_box, phones, phone_host, agents, tones, tmp_path
+):
+    caller_call, agent_call, call_id = connected_call(cc_box, phones, phone_host, agents, tones)
+    sup = phones("1013")
+    sup.play_path = audio.write_tone(tmp_path / "sup.wav", 1400, seconds=20.0)
+    session = cc_box.control.post("/acd/monitor", {"call": call_id, "mode": "listen", "contact": "1013"})[
+        "session"
+    ]
+    phone_host.wait(
+        lambda: sup.incoming and sup.incoming[-1].confirmed, 10, "the supervisor's phone to answer"
+    )
+    sup_call = sup.incoming[-1]
+
+    def settle_and_hear(call):
+        heard(call, phone_host, 1.0)  # let the new connections take effect, then measure fresh audio
+        return heard(call, phone_host, 1.0)
+
+    at_sup = settle_and_hear(sup_call)
+    assert power(at_sup, 600) > 0.01 and power(at_sup, 1000) > 0.01  # listen: hears both parties
+    assert power(settle_and_hear(agent_call), 1400) < 0.001  # nobody hears the supervisor
+    assert power(settle_and_hear(caller_call), 1400) < 0.001
+
+    cc_box.control.post("/acd/monitor/mode", {"session": session, "mode": "whisper"})
+    assert power(settle_and_hear(agent_call), 1400) > 0.01  # whisper: the agent is coached
+    assert power(settle_and_hear(caller_call), 1400) < 0.001  # the caller hears nothing of it
+
+    cc_box.control.post("/acd/monitor/mode", {"session": session, "mode": "barge"})
+    at_caller = settle_and_hear(caller_call)
+    assert power(at_caller, 1400) > 0.01 and power(at_caller, 1000) > 0.01  # barge: a three-way call
+
+    caller_call.hangup_now()
+    phone_host.wait(lambda: sup_call.disconnected, 10, "the monitor to end with the call")
+
+
+def test_supervisor_transfers_a_connected_call_to_another_phone(cc_box, phones, phone_host, agents, tones):
+    caller_call, agent_call, call_id = connected_call(cc_box, phones, phone_host, agents, tones)
+    other = phones("1002")
+    cc_box.control.post("/acd/calls/transfer", {"call": call_id, "target": "1002"})
+    phone_host.wait(lambda: agent_call.disconnected, 10, "the agent to be released")
+    phone_host.wait(lambda: other.incoming and other.incoming[-1].confirmed, 10, "1002 to take the call")
+    at_other = heard(other.incoming[-1], phone_host)
+    assert audio.dominant(at_other, FREQS) == 600  # the caller's voice now reaches 1002
+    assert not caller_call.disconnected
+    wait_until(lambda: agent_state(cc_box, "801") != "on-call", 5, "agent 801 free again")
+    caller_call.hangup_now()
+    phone_host.wait(lambda: other.incoming[-1].disconnected, 10, "1002 released")
+    wait_until(lambda: "completed" in acd_events(cc_box, call_id), 10, "the queue call's completion")
+    assert "abandoned" not in acd_events(cc_box, call_id)  # answered then transferred: never an abandon
+
+
+def test_supervisor_force_hangup_of_a_waiting_caller_stops_the_agents_ringing(
+    cc_box, phones, phone_host, agents
+):
+    caller = phones("1001")
+    ringing_agent = phones("1011", answer=0)
+    agents("801", "1011")
+    call = caller.call("6000")
+    phone_host.wait(lambda: ringing_agent.incoming, 10, "agent 801's phone to ring")
+    call_id = queue_call_id(cc_box, "6000")
+    cc_box.control.post("/acd/calls/hangup", {"call": call_id})
+    phone_host.wait(
+        lambda: call.disconnected and ringing_agent.incoming[-1].disconnected, 10, "both released"
+    )
+    with pytest.raises(Exception, match="no queue call"):
+        cc_box.control.post("/acd/calls/hangup", {"call": call_id})
+
+
+def test_click_to_call_rings_the_agent_first_then_the_customer(cc_box, phones, phone_host, agents, tones):
+    agent = phones("1011")
+    agent.play_path = tones[1000]
+    customer = phones("1002", answer=0)
+    customer.play_path = tones[600]
+    agents("801", "1011")
+    cc_box.control.post("/acd/originate", {"agent": "801", "number": "1002"})
+    phone_host.wait(lambda: agent.incoming and agent.incoming[-1].confirmed, 10, "the agent's phone first")
+    assert not customer.incoming  # the customer is called only once the agent is on the line
+    phone_host.wait(lambda: customer.incoming, 10, "then the customer's phone")
+    customer.incoming[-1].answer_with(200)
+    at_customer = heard(customer.incoming[-1], phone_host)
+    assert audio.dominant(at_customer, FREQS) == 1000
+    assert audio.dominant(heard(agent.incoming[-1], phone_host), FREQS) == 600
+    customer.incoming[-1].hangup_now()
+    phone_host.wait(lambda: agent.incoming[-1].disconnected, 10, "the agent released")
+
+
+def test_agent_actions_with_bad_input_are_refused_and_change_nothing(cc_box, agents):
+    from telephony.errors import ControlError
+
+    before = snapshot(cc_box)["agents"]
+    with pytest.raises(ControlError, match="999"):
+        cc_box.control.post("/acd/agents/login", {"agent": "999", "contact": "1011"})
+    agents("802", "1012")
+    with pytest.raises(ControlError, match="LUNCHX"):
+        cc_box.control.post("/acd/agents/pause", {"agent": "802", "reason": "LUNCHX"})
+    with pytest.raises(ControlError, match="no queue call"):
+        cc_box.control.post("/acd/monitor", {"call": "nope", "mode": "listen", "contact": "1013"})
+    after = {a["agent_id"]: a["state"] for a in snapshot(cc_box)["agents"]}
+    assert after["802"] == "idle" and after["801"] == {a["agent_id"]: a["state"] for a in before}["801"]
+    cc_box.control.post("/acd/agents/pause", {"agent": "802", "reason": "LUNCH"})
+    assert agent_state(cc_box, "802") == "paused"

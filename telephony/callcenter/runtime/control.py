@@ -25,6 +25,19 @@ def engine_handlers(runtime: QueueRuntime) -> dict[str, Callable[[dict], Any]]:
         "acd_pause": lambda args: _ok(runtime.pause(_need(args, "agent"), _need(args, "reason"))),
         "acd_unpause": lambda args: _ok(runtime.unpause(_need(args, "agent"))),
         "acd_wrapup_end": lambda args: _ok(runtime.end_wrap_up(_need(args, "agent"))),
+        "acd_hangup": lambda args: _ok(runtime.hangup(_need(args, "call"))),
+        "acd_transfer": lambda args: _ok(runtime.transfer(_need(args, "call"), _need(args, "target"))),
+        "acd_monitor": lambda args: {
+            "ok": True,
+            "session": runtime.monitor(_need(args, "call"), _need(args, "mode"), _need(args, "contact")),
+        },
+        "acd_monitor_mode": lambda args: _ok(
+            runtime.monitor_mode(_need(args, "session"), _need(args, "mode"))
+        ),
+        "acd_originate": lambda args: {
+            "ok": True,
+            "call": runtime.originate(_need(args, "agent"), _need(args, "number")),
+        },
     }
 
 
@@ -35,6 +48,11 @@ ENGINE_ROUTES = {
     "POST /acd/agents/pause": "acd_pause",
     "POST /acd/agents/unpause": "acd_unpause",
     "POST /acd/agents/wrapup_end": "acd_wrapup_end",
+    "POST /acd/calls/hangup": "acd_hangup",
+    "POST /acd/calls/transfer": "acd_transfer",
+    "POST /acd/monitor": "acd_monitor",
+    "POST /acd/monitor/mode": "acd_monitor_mode",
+    "POST /acd/originate": "acd_originate",
 }
 
 
