@@ -13,14 +13,16 @@ two visits: overflowed in A, and whatever happened next in B. A call that never 
 
 Outcomes of a visit:
 - answered: an agent took the call (`answered` row; its `wait_ms` is the wait in this queue).
-- abandoned: the caller gave up (`abandoned` row), unless the call was answered after all, which
-  is then `transferred` instead (never an abandon): a later `answered` row of the same call in any
-  queue, or its CDR row says the call was answered or that the box, not the caller, ended the
-  wait (`hangup_by` other than "caller": a supervisor transfer of a waiting caller is logged by
-  the engine as a hangup, and the CDR tells it apart).
+- abandoned: the caller gave up (`abandoned` row), except when the event log or the CDR show it
+  was something else:
+  - transferred (never an abandon): the call was answered after all, by a later `answered` row of
+    the same call in any queue, or by its CDR (answered, or ended by the box or a supervisor, not
+    the caller: a supervisor's transfer of a waiting caller reaches the engine as a hangup);
+  - failed: the box dropped the caller (reason `restart`, written at start for calls a pbx-core
+    stop cut off, or a CDR whose disposition is FAILED).
 - overflowed: left for another destination (timeout, full, no agents, queue removed).
-- failed: no terminal row, but the CDR says the call is over (pbx-core stopped while it waited;
-  the CDR then logs it as failed). waiting: no terminal row and no finished CDR row (still queued).
+- failed also: no terminal row, and the CDR says the call is over. waiting: no terminal row and no
+  finished CDR row (still queued, or its records are not written yet).
 
 Formulas (per queue; the "all queues" row sums visits, so an overflowed call counts in both):
 - offered = visits; answered, abandoned, overflowed, transferred, failed, waiting = visits by outcome.
@@ -33,7 +35,8 @@ Formulas (per queue; the "all queues" row sums visits, so an overflowed call cou
   overflowed), the time spent in this queue; ASA (average answer wait): over answered visits.
 - handle time of a call = talk (`completed` row) + wrap-up (the agent's wrap-up state for that
   call, up to the agent's next state change or now); average talk, wrap-up and handle time are
-  over answered visits that completed. `wrap_ms` is not written by the event writer, so wrap-up
+  over answered visits that completed with a known talk time (a `completed` row written at start
+  for a call a restart cut off, reason `restart`, has none). `wrap_ms` is not written by the event writer, so wrap-up
   comes from the agent-state log (a non-zero `wrap_ms` is used when no wrap-up state is found).
 - calls per hour: visits per local hour of day (0-23) of their entry.
 
@@ -67,6 +70,7 @@ from telephony.models import AcdEvent, Agent, Cdr, Queue, QueueMember, SurveySco
 
 STATE = "agent-state"
 TERMINAL = ("answered", "abandoned", "overflowed")
+RESTART = "restart"  # reason of the rows written at start for calls a pbx-core stop cut off
 MISSED = ("no-answer", "rejected", "busy")
 HOURS = 24
 DEFAULT_SERVICE_LEVEL = float(Queue.service_level.default)
@@ -107,6 +111,7 @@ class Visit:
     talk: float | None = None
     wrap: float = 0.0
     end_id: int = 0
+    reason: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -226,11 +231,12 @@ def load_visits(f: ReportFilter, now: dt.datetime) -> list[Visit]:
             open_[key] = visit
             visits.append(visit)
         elif row.kind == "completed":
-            if (visit := talking.pop(key, None)) is not None:
+            if (visit := talking.pop(key, None)) is not None and row.reason != RESTART:
                 visit.talk = row.talk_ms / 1000.0
                 visit.wrap = row.wrap_ms / 1000.0
         elif (visit := open_.pop(key, None)) is not None:
             visit.outcome, visit.wait, visit.end_id = row.kind, row.wait_ms / 1000.0, row.id
+            visit.reason = row.reason
             if row.kind == "answered":
                 visit.agent = row.agent
                 talking[key] = visit
@@ -247,7 +253,7 @@ def load_visits(f: ReportFilter, now: dt.datetime) -> list[Visit]:
 
 
 def _resolve_with_cdr(visits: list[Visit], answered_at: dict[str, list[int]]) -> None:
-    """Turn contradicted abandons into transfers; split unfinished visits into failed and waiting."""
+    """Turn contradicted abandons into transfers or failures; split unfinished visits likewise."""
     asked = {v.call_id for v in visits if v.outcome in ("abandoned", "")}
     cdrs: dict[str, Cdr] = {}
     ids = sorted(asked)
@@ -261,10 +267,13 @@ def _resolve_with_cdr(visits: list[Visit], answered_at: dict[str, list[int]]) ->
         cdr = cdrs.get(visit.call_id)
         if visit.outcome == "abandoned":
             answered_later = any(i > visit.end_id for i in answered_at.get(visit.call_id, ()))
-            cdr_says_no = cdr is not None and (
+            if answered_later:
+                visit.outcome = "transferred"
+            elif visit.reason == RESTART or (cdr is not None and cdr.disposition == "FAILED"):
+                visit.outcome = "failed"
+            elif cdr is not None and (
                 cdr.answer is not None or cdr.disposition == "ANSWERED" or cdr.hangup_by not in ("", "caller")
-            )
-            if answered_later or cdr_says_no:
+            ):
                 visit.outcome = "transferred"
         elif not visit.outcome:
             visit.outcome = "failed" if cdr is not None and cdr.end is not None else "waiting"
@@ -344,7 +353,7 @@ def _queue_row(number: str, name: str, visits: list[Visit], scores: list[int], t
         count[visit.outcome] += 1
     answered = [v for v in visits if v.outcome == "answered"]
     in_sl = sum(1 for v in answered if (v.wait or 0.0) <= threshold_of(v.queue) + 1e-9)
-    waits = [v.wait for v in visits if v.wait is not None]
+    waits = [v.wait for v in visits if v.wait is not None and v.outcome != "failed"]
     handled = [v for v in answered if v.talk is not None]
     served = count["answered"] + count["abandoned"]
     return QueueRow(

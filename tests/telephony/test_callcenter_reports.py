@@ -433,3 +433,21 @@ def test_an_answer_exactly_at_the_threshold_is_within_the_service_level(db):
         answer(at(9, n, 20), f"s{n}", "6000", "801", wait)
     row = by_queue(report())["6000"]
     assert (row.answered, row.answered_in_sl, row.service_level) == (2, 1, 0.5)
+
+
+def test_callers_a_restart_cut_off_are_failed_not_abandoned(db):
+    # r1: the outcome written at start (reason restart); r2: dropped at shutdown (CDR FAILED)
+    enter(at(9), "r1", "6000")
+    abandon(at(11), "r1", "6000", 7200, reason="restart")
+    enter(at(9, 5), "r2", "6000")
+    abandon(at(9, 6), "r2", "6000", 60)
+    cdr("r2", at(9, 5), "FAILED", "system")
+    # r3: connected when the core stopped: its completion has no talk time
+    enter(at(9, 10), "r3", "6000")
+    answer(at(9, 10, 5), "r3", "6000", "801", 5)
+    log(at(11), rec.CallCompleted(0.0, "r3", "6000", "801", 0.0))
+    AcdEvent.update(reason="restart").where(AcdEvent.kind == "completed").execute()
+    row = by_queue(report())["6000"]
+    assert (row.offered, row.failed, row.abandoned, row.answered) == (3, 2, 0, 1)
+    assert row.max_wait == 5  # a failed caller's time to the restart is no wait
+    assert (row.handled, row.avg_handle) == (0, None)
