@@ -13,7 +13,21 @@ from telephony.models import WebSession, open_database
 from webadmin import auth, context
 from webadmin.errors import AppConfigError
 from webadmin.plugins import MAX_BODY, DatabasePlugin, GuardPlugin, apply_security_headers
-from webadmin.routes import audit, bans, cdr, dashboard, extensions, ports, routing, setup
+from webadmin.routes import (
+    agents,
+    audit,
+    bans,
+    cdr,
+    customers,
+    dashboard,
+    extensions,
+    pausecodes,
+    ports,
+    queues,
+    routing,
+    setup,
+    skills,
+)
 from webadmin.routes import auth as auth_routes
 
 log = logging.getLogger(__name__)
@@ -41,7 +55,8 @@ def create_app(
     app.install(GuardPlugin())
 
     app.route("/static/<path:path>", "GET", _static, skip=True)
-    for module in (setup, auth_routes, dashboard, extensions, ports, routing, cdr, bans, audit):
+    modules = (setup, auth_routes, dashboard, extensions, ports, routing, queues, agents, skills, pausecodes)
+    for module in (*modules, customers, cdr, bans, audit):
         module.register(app)
     _check_access_declared(app)
 

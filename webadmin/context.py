@@ -36,9 +36,18 @@ NAV = (
     ("trunks", "/trunks"),
     ("inbound", "/inbound"),
     ("dialrules", "/dialrules"),
+    ("callcenter", "/queues"),
     ("cdr", "/cdr"),
     ("bans", "/bans"),
     ("audit", "/audit"),
+)
+# The call center's pages, shown as a second row under "callcenter" when one of them is open.
+CALLCENTER_NAV = (
+    ("queues", "/queues"),
+    ("agents", "/agents"),
+    ("skills", "/skills"),
+    ("pausecodes", "/pausecodes"),
+    ("customers", "/customers"),
 )
 
 
@@ -227,6 +236,7 @@ def render(view: str, *, title: str, area: str = "", flashes: bool = True, **val
         "title": title,
         "area": area,
         "nav": NAV if user is not None else (),
+        "subnav": CALLCENTER_NAV if user is not None and area in dict(CALLCENTER_NAV) else (),
         "here": bottle.request.path + ("?" + query if query else ""),
         "local_time": local_time,
     }

@@ -8,7 +8,7 @@ of Accept-Language, else zh-CN. Keys missing here fall back to the domain catalo
 from __future__ import annotations
 
 from telephony import messages
-from webadmin import catalog_lines
+from webadmin import catalog_callcenter, catalog_lines
 
 LANGUAGES = ("zh-CN", "en")
 DEFAULT_LANGUAGE = "zh-CN"
@@ -248,8 +248,9 @@ CATALOG: dict[str, dict[str, str]] = {
 }
 
 
-# The line pages keep their strings in their own module, to keep this one readable.
+# The line and call-center pages keep their strings in their own modules, to keep this one readable.
 CATALOG.update(catalog_lines.CATALOG)
+CATALOG.update(catalog_callcenter.CATALOG)
 
 
 def has(key: str) -> bool:

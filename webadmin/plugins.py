@@ -93,10 +93,13 @@ class GuardPlugin:
         if kind is None:
             raise bottle.HTTPError(500, f"route {route.rule} declares no access")
 
+        # A route may allow a larger body (a CSV upload) with the route option `pbx.max_body`.
+        max_body = int(route.config.get("pbx.max_body", MAX_BODY))
+
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             request = bottle.request
             length = request.content_length
-            if length > MAX_BODY:
+            if length > max_body:
                 raise bottle.HTTPError(413)
             env = request.environ
             env["pbx.session"] = auth.find_session(request.get_cookie(auth.SESSION_COOKIE))

@@ -13,7 +13,7 @@
   % if nav:
   <nav class="nav" aria-label="{{t('nav.main')}}">
     % for key, href in nav:
-    <a href="{{href}}" class="{{'active' if area == key else ''}}">{{t('nav.' + key)}}</a>
+    <a href="{{href}}" class="{{'active' if area == key or (key == 'callcenter' and subnav) else ''}}">{{t('nav.' + key)}}</a>
     % end
   </nav>
   % end
@@ -34,6 +34,13 @@
     % end
   </div>
 </header>
+% if subnav:
+<nav class="subnav" aria-label="{{t('nav.callcenter_sections')}}">
+  % for key, href in subnav:
+  <a href="{{href}}" class="{{'active' if area == key else ''}}">{{t('nav.' + key)}}</a>
+  % end
+</nav>
+% end
 <main class="{{'narrow' if not nav else ''}}">
   % for level, message in flashes:
   <div class="flash flash-{{level}}" role="status">{{message}}</div>

@@ -1,0 +1,31 @@
+% rebase('layout.tpl')
+<div class="page-head">
+  <h1>{{title}}</h1>
+</div>
+<section class="card form-card">
+  % if errors:
+  <div class="flash flash-error" role="alert">{{t('form.has_errors')}}</div>
+  % end
+  <form method="post" action="{{action}}" novalidate>
+    <input type="hidden" name="{{csrf_field}}" value="{{csrf_token}}">
+    % for name in ('code', 'label_zh', 'label_en'):
+    <div class="field{{' has-error' if name in errors else ''}}">
+      <label for="{{name}}">{{t('pausecodes.' + name)}}</label>
+      <input id="{{name}}" name="{{name}}" type="text" value="{{values[name]}}" maxlength="72" autocomplete="off">
+      % if name == 'code':
+      <div class="hint">{{t('pausecodes.code_hint')}}</div>
+      % end
+      % if name in errors:
+      <div class="field-error" id="{{name}}-error">{{errors[name]}}</div>
+      % end
+    </div>
+    % end
+    <div class="field check">
+      <label><input type="checkbox" name="productive" value="1"{{' checked' if values['productive'] else ''}}> {{t('pausecodes.productive')}}</label>
+    </div>
+    <div class="form-actions">
+      <button type="submit" class="btn btn-primary">{{t('common.save')}}</button>
+      <a class="btn" href="/pausecodes">{{t('common.cancel')}}</a>
+    </div>
+  </form>
+</section>
