@@ -34,7 +34,7 @@
       <div class="field check{{' has-error' if s.key in errors else ''}}">
         <label><input type="checkbox" id="{{s.key}}" name="{{s.key}}" value="1"{{' checked' if values.get(s.key) else ''}}> {{t('queues.field.' + s.key)}}</label>
       % else:
-      <div class="field{{' has-error' if s.key in errors else ''}}">
+      <div class="field{{' has-error' if s.key in errors else ''}}{{' wide' if s.kind == 'text' and s.high > 64 else ''}}">
         <label for="{{s.key}}">{{t('queues.field.' + s.key)}}</label>
         % if s.kind == 'choice':
         <select id="{{s.key}}" name="{{s.key}}">
