@@ -88,6 +88,12 @@ def start_queues(engine: Engine) -> None:
         runtime.close()
         return
     engine.queues = runtime
+    from telephony.callcenter.runtime import webhooks
+
+    try:
+        runtime.webhooks = webhooks.start(runtime.cti)  # its own thread; re-read on every reload
+    except Exception:  # calls and queues work without webhooks; the log says why
+        log.exception("webhooks could not be started: running without them")
 
 
 def start_lines(engine: Engine) -> None:

@@ -27,6 +27,7 @@ from webadmin.routes import (
     routing,
     setup,
     skills,
+    webhooks,
 )
 from webadmin.routes import auth as auth_routes
 
@@ -56,7 +57,7 @@ def create_app(
 
     app.route("/static/<path:path>", "GET", _static, skip=True)
     modules = (setup, auth_routes, dashboard, extensions, ports, routing, queues, agents, skills, pausecodes)
-    for module in (*modules, customers, cdr, bans, audit):
+    for module in (*modules, customers, webhooks, cdr, bans, audit):
         module.register(app)
     _check_access_declared(app)
 

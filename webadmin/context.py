@@ -48,6 +48,7 @@ CALLCENTER_NAV = (
     ("skills", "/skills"),
     ("pausecodes", "/pausecodes"),
     ("customers", "/customers"),
+    ("webhooks", "/webhooks"),
 )
 
 

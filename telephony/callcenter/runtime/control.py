@@ -57,7 +57,8 @@ ENGINE_ROUTES = {
 
 
 def local_routes(runtime: QueueRuntime) -> dict[str, Callable[[dict], Any]]:
-    """`POST /cti/events {since, wait, agent}`: events after `since`, waiting up to `wait` s for one."""
+    """`POST /cti/events {since, wait, agent}`: events after `since`, waiting up to `wait` s for one;
+    `GET /webhooks/status`: the webhook sender's counters and last error."""
 
     def events(args: dict) -> dict:
         agent = args.get("agent")
@@ -65,7 +66,11 @@ def local_routes(runtime: QueueRuntime) -> dict[str, Callable[[dict], Any]]:
             int(args.get("since", 0)), float(args.get("wait", 0)), str(agent) if agent else None
         )
 
-    return {"POST /cti/events": events}
+    def webhooks(_args: dict) -> dict:
+        sender = runtime.webhooks
+        return sender.status() if sender is not None else {"enabled": False, "running": False}
+
+    return {"POST /cti/events": events, "GET /webhooks/status": webhooks}
 
 
 def _ok(_result: object) -> dict:

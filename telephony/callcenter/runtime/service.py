@@ -48,6 +48,7 @@ from telephony.calls.legs import BUSY, NORMAL, CallLeg, SipLeg
 from telephony.errors import NotFound
 
 if TYPE_CHECKING:
+    from telephony.callcenter.runtime.webhooks import WebhookSender
     from telephony.engine import Engine
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,7 @@ class QueueRuntime:
         self.monitors: dict[str, MonitorCall] = {}  # monitor call id -> session
         self.moh = MohPool(engine.cfg.media_dir)
         self.cti = CtiBus()
+        self.webhooks: WebhookSender | None = None  # follows `cti`; set by telephony.main.start_queues
         self._timer: Any = None
 
     # --- settings ---------------------------------------------------------------------------------
@@ -117,6 +119,8 @@ class QueueRuntime:
         self.numbers = {o.number: qid for qid, o in new.options.items() if o.number}
         log.info("queues: %d queues, %d agents loaded", len(new.queues), len(new.agents))
         self._after()
+        if self.webhooks is not None:
+            self.webhooks.reload()
 
     def queue_of(self, number: str) -> str | None:
         """The queue a dialed number reaches, if any."""
@@ -463,6 +467,8 @@ class QueueRuntime:
         if self._timer is not None:
             self._timer.cancel()
         self.moh.close()
+        if self.webhooks is not None:
+            self.webhooks.stop()
 
 
 def _jsonable(data: dict) -> dict:
