@@ -47,9 +47,15 @@ class Matcher(AgentOps):
     def _match(self) -> None:
         now = self._now
         free = {a: None for a in self._idle if self._agents[a].backoff_until <= now}
-        active = [q for q in self._queues.values() if q.callers]
+        # only queues where a free member could go, or a callback could take a member in wrap-up
+        reachable = {q for a in free for q in self._member_of.get(a, ())}
+        active = [
+            q
+            for q in self._queues.values()
+            if q.callers and (q.queue_id in reachable or q.config.callback_lead > 0)
+        ]
         lead = any(q.config.callback_lead > 0 for q in active)
-        if not free and not lead:
+        if not active:
             return
         taken: set[str] = set()  # agents offered or reserved in this pass
         self._lead_taken = 0  # of which reserved out of wrap-up (not in `free`)
