@@ -24,6 +24,7 @@ from webadmin.routes import (
     pausecodes,
     ports,
     queues,
+    reports,
     routing,
     setup,
     skills,
@@ -57,7 +58,7 @@ def create_app(
 
     app.route("/static/<path:path>", "GET", _static, skip=True)
     modules = (setup, auth_routes, dashboard, extensions, ports, routing, queues, agents, skills, pausecodes)
-    for module in (*modules, customers, webhooks, cdr, bans, audit):
+    for module in (*modules, customers, webhooks, reports, cdr, bans, audit):
         module.register(app)
     _check_access_declared(app)
 

@@ -49,6 +49,7 @@ CALLCENTER_NAV = (
     ("pausecodes", "/pausecodes"),
     ("customers", "/customers"),
     ("webhooks", "/webhooks"),
+    ("reports", "/reports"),
 )
 
 
