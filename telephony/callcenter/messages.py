@@ -41,6 +41,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{number} is already the number of an FXS port",
         "zh-CN": "{number} 已是 FXS 端口的号码",
     },
+    "cc.number.queue": {"en": "{number} is already a queue's number", "zh-CN": "{number} 已是队列号码"},
     "cc.engine": {
         "en": "the ACD engine refused this setting: {reason}",
         "zh-CN": "ACD 引擎拒绝了此设置：{reason}",

@@ -6,6 +6,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from telephony.callcenter.usage import queue_number_taken
 from telephony.control.client import ControlClient
 from telephony.errors import ControlError, NotFound, ValidationError
 from telephony.models import DEFAULT_REALM, PERMISSIONS, Extension, PortSetting, Setting, database, utcnow
@@ -68,6 +69,8 @@ def validate(data: ExtensionInput, existing: Extension | None = None, *, ports: 
         elif ports and new_number and port_has_number(data.number):
             # Calls would reach only the SIP phone (the dial plan tries extensions first).
             errors["number"] = "extension.number.port"
+        elif new_number and queue_number_taken(data.number):
+            errors["number"] = "cc.number.queue"
     if len(data.name) > 64 or not data.name.isprintable():
         errors["name"] = "extension.name.format"
     renumbered = existing is not None and existing.number != data.number

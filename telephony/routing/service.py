@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hal.country import CALLER_ID_STANDARDS
+from telephony.callcenter.usage import queue_number_taken
 from telephony.control.client import ControlClient
 from telephony.errors import ControlError, NotFound, ValidationError
 from telephony.extensions.service import NUMBER_RE
@@ -127,6 +128,8 @@ def validate_port(port: str, data: PortInput, known: Collection[str] | None = No
                 .exists()
             ):
                 errors["number"] = "routing.number.port"
+            elif queue_number_taken(data.number):
+                errors["number"] = "cc.number.queue"
         if not _text_ok(data.caller_id_name):
             errors["caller_id_name"] = "routing.text.format"
         if data.permission not in PERMISSIONS:

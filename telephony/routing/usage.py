@@ -40,7 +40,14 @@ def number_users(number: str) -> list[Phrase]:
     the extension would silently move its calls to that analog phone, so it counts as a user.
     """
     ports = PortSetting.select().where(PortSetting.number == number).order_by(PortSetting.port)
-    return routes_to(number) + [Phrase("inuse.port", p.port) for p in ports]
+    return routes_to(number) + [Phrase("inuse.port", p.port) for p in ports] + callcenter_users(number)
+
+
+def callcenter_users(number: str) -> list[Phrase]:
+    """Return the queues that overflow to `number` and the agents whose phone it is."""
+    from telephony.callcenter import usage  # imported here: the call center imports this module
+
+    return usage.number_users(number)
 
 
 def group_users(group: TrunkGroup) -> list[Phrase]:
@@ -57,14 +64,14 @@ def check_extension_unused(number: str) -> None:
 
 
 def check_port_number_unused(number: str) -> None:
-    """Raise InUse naming the inbound routes to `number`, which an FXS port is about to give up.
+    """Raise InUse naming the routes and queues using `number`, which an FXS port is about to give up.
 
     A SIP extension with the same number takes those calls before the port does
     (telephony.calls.dialplan), so while one exists the routes still reach somebody.
     """
     if Extension.select().where(Extension.number == number).exists():
         return
-    users = routes_to(number)
+    users = routes_to(number) + callcenter_users(number)
     if users:
         raise InUse(Phrase("inuse.number", number), users)
 

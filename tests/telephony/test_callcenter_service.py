@@ -838,3 +838,32 @@ def test_csv_export_round_trips_and_guards_against_formulas(db):
         'a "quote"',
         ["13800138000", "01012345678"],
     )
+
+
+def test_extensions_and_ports_cannot_take_a_queue_number_or_drop_one_the_call_center_uses(service):
+    from telephony.errors import InUse
+    from telephony.extensions.service import ExtensionInput, ExtensionService
+    from telephony.routing.service import PortInput, RoutingService
+
+    service.create_queue(QueueInput("800", "Sales"))
+    extensions = ExtensionService()
+    with pytest.raises(ValidationError) as info:
+        extensions.create(ExtensionInput("800", "X", "Secr3tPass9"))
+    assert info.value.errors == {"number": "cc.number.queue"}
+    with pytest.raises(ValidationError) as info:
+        RoutingService().save_port("fxs1", PortInput(number="800"))
+    assert info.value.errors == {"number": "cc.number.queue"}
+
+    extensions.create(ExtensionInput("1001", "Desk", "Secr3tPass9"))
+    RoutingService().save_port("fxs1", PortInput(number="2001"))
+    service.update_queue(
+        "800", QueueInput("800", "Sales", {"timeout_kind": "extension", "timeout_target": "2001"})
+    )
+    agent(service, "1024", name="Li", default_extension="1001")
+    with pytest.raises(InUse) as info:
+        extensions.delete("1001")
+    assert info.value.render("en") == "extension 1001 is used by agent 1024 Li"
+    with pytest.raises(InUse) as info:
+        RoutingService().save_port("fxs1", PortInput(number=""))
+    assert info.value.render("en") == "number 2001 is used by the overflow of queue 800 Sales"
+    assert (Extension.select().count(), PortSetting.get().number) == (1, "2001")
