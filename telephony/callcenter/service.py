@@ -3,9 +3,9 @@
 Shared by the web admin (and later pbxctl and the configuration document). Every change is one
 transaction; afterwards pbx-core is asked to reload "callcenter", which rebuilds the engine's
 settings with telephony.callcenter.builder (re-exported here: `queue_config`, `agent_config`,
-`queue_configs`, `agent_configs`, `dynamic_member`, `pause_codes`, `crm_link`). A core that is down does not
-undo the change: it reads the tables when it is back. Inputs and their checks are in
-telephony.callcenter.validation (the input classes are re-exported here too).
+`queue_configs`, `agent_configs`, `dynamic_member`, `pause_codes`, `crm_link`). A core that is
+down does not undo the change: it reads the tables when it is back. Inputs and their checks are
+in telephony.callcenter.validation (the input classes are re-exported here too).
 """
 
 from __future__ import annotations
