@@ -87,8 +87,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-CN": "按小时来电量（所选全部队列）",
     },
     "reports.chart.hour_title": {
-        "en": "{hour}:00-{hour}:59: {count} calls",
-        "zh-CN": "{hour}:00-{hour}:59：{count} 个来电",
+        "en": "Calls {hour}:00-{hour}:59: {count}",
+        "zh-CN": "{hour}:00-{hour}:59 来电：{count}",
     },
     "reports.chart.rates": {
         "en": "Service level and abandon rate per queue",
