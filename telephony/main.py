@@ -80,7 +80,7 @@ def start_queues(engine: Engine) -> None:
     from telephony.callcenter.runtime.service import QueueRuntime
     from telephony.callcenter.runtime.source import from_database
 
-    runtime = QueueRuntime(engine, from_database, RecordWriter().submit)
+    runtime = QueueRuntime(engine, from_database, RecordWriter())
     try:
         runtime.load()
     except Exception:  # the rest of the box keeps working without queues; the log says why

@@ -275,14 +275,17 @@ def test_supervisor_force_hangup_of_a_waiting_caller_stops_the_agents_ringing(
 
 
 def test_click_to_call_rings_the_agent_first_then_the_customer(cc_box, phones, phone_host, agents, tones):
-    agent = phones("1011")
+    agent = phones("1011", answer=0)
     agent.play_path = tones[1000]
     customer = phones("1002", answer=0)
     customer.play_path = tones[600]
     agents("801", "1011")
     cc_box.control.post("/acd/originate", {"agent": "801", "number": "1002"})
-    phone_host.wait(lambda: agent.incoming and agent.incoming[-1].confirmed, 10, "the agent's phone first")
-    assert not customer.incoming  # the customer is called only once the agent is on the line
+    phone_host.wait(lambda: agent.incoming, 10, "the agent's phone to ring first")
+    phone_host.wait(lambda: agent.incoming[-1].state == 3, 5, "the agent's phone ringing (180)")
+    calls = [c for c in cc_box.control.status()["calls"] if c["callee"] == "1002"]
+    assert [c["state"] for c in calls] == ["agent"] and not customer.incoming  # nobody calls the customer yet
+    agent.incoming[-1].answer_with(200)
     phone_host.wait(lambda: customer.incoming, 10, "then the customer's phone")
     customer.incoming[-1].answer_with(200)
     at_customer = heard(customer.incoming[-1], phone_host)
@@ -307,3 +310,42 @@ def test_agent_actions_with_bad_input_are_refused_and_change_nothing(cc_box, age
     assert after["802"] == "idle" and after["801"] == {a["agent_id"]: a["state"] for a in before}["801"]
     cc_box.control.post("/acd/agents/pause", {"agent": "802", "reason": "LUNCH"})
     assert agent_state(cc_box, "802") == "paused"
+
+
+@pytest.mark.parametrize("how", ["restart", "kill -9"])
+def test_pbx_core_restart_keeps_agent_logins_and_logs_the_waiting_caller_as_failed(
+    cc_box, phones, phone_host, agents, how
+):
+    caller = phones("1002")
+    phones("1011", answer=0)
+    agents("801", "1011")
+    agents("802", "1012")  # 1012 is not registered: offers to 802 fail at once, it stays logged in
+    cc_box.control.post("/acd/agents/pause", {"agent": "801", "reason": "LUNCH"})
+    agents("803", "1013")
+    call = caller.call("6001")
+    phone_host.wait(lambda: call.confirmed, 10, "the queue to answer")
+    call_id = queue_call_id(cc_box, "6001")
+    wait_until(lambda: "entered" in acd_events(cc_box, call_id), 10, "the caller's entry in the log")
+    if how == "restart":
+        cc_box.supervisorctl("restart", "pbx-core")
+    else:
+        import os
+        import signal
+
+        pid = int(cc_box.supervisorctl("pid", "pbx-core").strip())
+        os.kill(pid, signal.SIGKILL)
+        wait_until(
+            lambda: cc_box.supervisorctl("pid", "pbx-core").strip() not in ("", "0", str(pid)),
+            30,
+            "a new pbx-core",
+        )
+    wait_until(cc_box.core_healthy, 30, "pbx-core back")
+    states = {
+        a["agent_id"]: (a["state"], a["pause_reason"], a["contact"]) for a in snapshot(cc_box)["agents"]
+    }
+    assert states["801"] == ("paused", "LUNCH", "1011")
+    assert states["803"][2] == "1013" and states["803"][0] != "logged-out"
+    cdr = next(c for c in cc_box.cdrs() if c.uniqueid == call_id)
+    assert (cdr.caller, cdr.callee, cdr.disposition, cdr.hangup_by) == ("1002", "6001", "FAILED", "system")
+    assert acd_events(cc_box, call_id)[-1] == "abandoned"
+    call.hangup_now()

@@ -109,6 +109,23 @@ class QueueCall(LineCall):
         self._release(self.a, cause)
         self._maybe_finish()
 
+    def _hangup(self, leg: CallLeg | None, code: int = 0) -> None:
+        """Engine shutdown: the box drops the caller; the record says so (FAILED, by the system)."""
+        if leg is None or self.state == "ended":
+            return
+        queued = self.state == "queued"
+        if queued:
+            self.disposition, self.status_code = "FAILED", code or 503
+        self.hangup_by = "system"
+        self._end_queued()
+        self._goto("ended")
+        if queued:
+            self.runtime.caller_left(self)
+        for other in (self.a, self.b):
+            if other is not None:
+                self._release(other, NORMAL)
+        self._maybe_finish()
+
     def detach_caller(self) -> CallLeg:
         """Hand the caller leg to another call (overflow to a number); this call ends without it."""
         self._music(False)

@@ -13,6 +13,7 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Callable
 
 from telephony.acd import records as rec
 from telephony.models import database
@@ -60,16 +61,23 @@ def row_of(record: rec.Record, caller: str, wall: float, mono: float) -> dict:
     }
 
 
+_NOTHING = object()
+
+
 class RecordWriter:
     """Queue rows from the engine thread; a daemon thread inserts them in small transactions."""
 
     def __init__(self) -> None:
-        self._queue: queue.Queue[dict | None] = queue.Queue()
+        self._queue: queue.Queue[dict | Callable[[], None] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="acd-writer", daemon=True)
         self._thread.start()
 
     def submit(self, record: rec.Record, caller: str = "") -> None:
         self._queue.put(row_of(record, caller, time.time(), time.monotonic()))
+
+    def run(self, write: Callable[[], None]) -> None:
+        """Run another small DB write on the writer's thread, in order with the records."""
+        self._queue.put(write)
 
     def stop(self, timeout: float = 5.0) -> None:
         self._queue.put(None)
@@ -83,20 +91,24 @@ class RecordWriter:
         return not self._queue.unfinished_tasks
 
     def _run(self) -> None:
+        carried: object = _NOTHING  # an item taken while filling a batch, handled next (keeps the order)
         while True:
-            row = self._queue.get()
-            if row is None:
+            item = carried if carried is not _NOTHING else self._queue.get()
+            carried = _NOTHING
+            if item is None:
                 self._queue.task_done()
                 break
-            batch = [row]
+            if callable(item):
+                self._call(item)
+                continue
+            batch = [item]
             while len(batch) < 200:
                 try:
                     more = self._queue.get_nowait()
                 except queue.Empty:
                     break
-                if more is None:
-                    self._queue.put(None)
-                    self._queue.task_done()
+                if more is None or callable(more):
+                    carried = more
                     break
                 batch.append(more)
             try:
@@ -107,3 +119,12 @@ class RecordWriter:
             for _ in batch:
                 self._queue.task_done()
         database.close()
+
+    def _call(self, write: Callable[[], None]) -> None:
+        try:
+            with database.atomic():
+                write()
+        except Exception:  # logged; the writer goes on with the next item
+            log.exception("ACD writer: %s failed", getattr(write, "__name__", write))
+        finally:
+            self._queue.task_done()

@@ -16,7 +16,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from telephony.acd import actions as act
 from telephony.acd import records as rec
@@ -74,16 +74,25 @@ class Settings:
 
 
 Source = Callable[[], Settings]
-RecordSink = Callable[[rec.Record, str], None]  # (record, caller number)
+
+
+class Writer(Protocol):
+    """Where records and other small DB writes go, off the engine loop (records.RecordWriter)."""
+
+    def submit(self, record: rec.Record, caller: str = "") -> None: ...
+
+    def run(self, write: Callable[[], None]) -> None: ...
 
 
 class QueueRuntime:
     """Owns the ACD engine and every QueueCall; executes the engine's actions with real legs."""
 
-    def __init__(self, engine: Engine, source: Source, sink: RecordSink | None = None) -> None:
+    def __init__(self, engine: Engine, source: Source, writer: Writer | None = None) -> None:
         self.engine = engine
         self.source = source
-        self.sink = sink
+        self.writer = writer
+        self.paused: dict[str, str] = {}  # agent id -> pause reason (saved with the logins)
+        self.loaded = False
         self.settings = Settings()
         self.acd = AcdEngine(rng=random.Random())
         self.calls: dict[str, QueueCall] = {}
@@ -115,12 +124,45 @@ class QueueRuntime:
                 self._feed(AgentLogout(agent_id, at=now))
                 self.contacts.pop(agent_id, None)
             self._feed(AgentRemoved(agent_id, at=now))
+            self.paused.pop(agent_id, None)
+            self._save_logins()
         self.settings = new
         self.numbers = {o.number: qid for qid, o in new.options.items() if o.number}
         log.info("queues: %d queues, %d agents loaded", len(new.queues), len(new.agents))
+        if not self.loaded:
+            self.loaded = True
+            self._restore(now)
         self._after()
         if self.webhooks is not None:
             self.webhooks.reload()
+
+    def _restore(self, now: float) -> None:
+        """At start: the logins saved before the last stop, and the outcome of calls it cut off."""
+        from telephony.callcenter.runtime import recovery
+
+        known = {a.agent_id for a in self.settings.agents}
+        for agent_id, saved in recovery.saved_logins().items():
+            if agent_id not in known:
+                continue
+            try:
+                self._feed(AgentLogin(agent_id, saved["contact"], at=now))
+                self.contacts[agent_id] = saved["contact"]
+                if saved.get("pause"):
+                    self._feed(AgentPause(agent_id, saved["pause"], at=now))
+                    self.paused[agent_id] = saved["pause"]
+            except AcdError as exc:
+                log.error("agent %s: login not restored: %s", agent_id, exc)
+        if self.contacts:
+            log.info("agent logins restored: %s", ", ".join(sorted(self.contacts)))
+        recovery.recover_interrupted_calls()
+
+    def _save_logins(self) -> None:
+        if self.writer is None:
+            return
+        from telephony.callcenter.runtime import recovery
+
+        logins = {a: {"contact": c, "pause": self.paused.get(a, "")} for a, c in self.contacts.items()}
+        self.writer.run(lambda: recovery.save_logins(logins))
 
     def queue_of(self, number: str) -> str | None:
         """The queue a dialed number reaches, if any."""
@@ -188,11 +230,15 @@ class QueueRuntime:
     def login(self, agent_id: str, contact: str) -> None:
         self.feed(AgentLogin(agent_id, contact, at=time.monotonic()))
         self.contacts[agent_id] = contact
+        self.paused.pop(agent_id, None)
+        self._save_logins()
         self.cti.publish("agent-state", agent=agent_id, state="login", contact=contact)
 
     def logout(self, agent_id: str) -> None:
         self.feed(AgentLogout(agent_id, at=time.monotonic()))
         self.contacts.pop(agent_id, None)
+        self.paused.pop(agent_id, None)
+        self._save_logins()
         self.cti.publish("agent-state", agent=agent_id, state="logout")
 
     def pause(self, agent_id: str, reason: str) -> None:
@@ -200,10 +246,14 @@ class QueueRuntime:
         if codes and reason not in codes:
             raise ValueError(f"pause reason {reason!r} is not a pause code ({', '.join(codes)})")
         self.feed(AgentPause(agent_id, reason, at=time.monotonic()))
+        self.paused[agent_id] = reason
+        self._save_logins()
         self.cti.publish("agent-state", agent=agent_id, state="pause", reason=reason)
 
     def unpause(self, agent_id: str) -> None:
         self.feed(AgentUnpause(agent_id, at=time.monotonic()))
+        self.paused.pop(agent_id, None)
+        self._save_logins()
         self.cti.publish("agent-state", agent=agent_id, state="ready")
 
     def end_wrap_up(self, agent_id: str) -> None:
@@ -324,9 +374,9 @@ class QueueRuntime:
         """Store the engine's records and re-arm its timer for the next deadline."""
         for record in self.acd.drain_records():
             self._publish_record(record)
-            if self.sink is not None:
+            if self.writer is not None:
                 call = self.calls.get(getattr(record, "call_id", ""))
-                self.sink(record, call.caller if call is not None else "")
+                self.writer.submit(record, call.caller if call is not None else "")
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
@@ -365,6 +415,8 @@ class QueueRuntime:
             self._overflow(action)
         elif isinstance(action, act.AgentAutoPaused):
             log.info("agent %s auto-paused in queue %s: %s", action.agent_id, action.queue_id, action.reason)
+            self.paused[action.agent_id] = action.reason
+            self._save_logins()
             self.cti.publish(
                 "agent-state", agent=action.agent_id, state="pause", reason=action.reason, auto=True
             )
@@ -467,6 +519,8 @@ class QueueRuntime:
         if self._timer is not None:
             self._timer.cancel()
         self.moh.close()
+        if self.writer is not None and hasattr(self.writer, "stop"):
+            self.writer.stop()  # stores what is queued (the last calls' records) before exit
         if self.webhooks is not None:
             self.webhooks.stop()
 
