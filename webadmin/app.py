@@ -14,10 +14,12 @@ from webadmin import auth, context
 from webadmin.errors import AppConfigError
 from webadmin.plugins import MAX_BODY, DatabasePlugin, GuardPlugin, apply_security_headers
 from webadmin.routes import (
+    agent_console,
     agents,
     audit,
     bans,
     cdr,
+    cti_api,
     customers,
     dashboard,
     extensions,
@@ -28,6 +30,8 @@ from webadmin.routes import (
     routing,
     setup,
     skills,
+    supervisor,
+    wallboard,
     webhooks,
 )
 from webadmin.routes import auth as auth_routes
@@ -59,6 +63,8 @@ def create_app(
     app.route("/static/<path:path>", "GET", _static, skip=True)
     modules = (setup, auth_routes, dashboard, extensions, ports, routing, queues, agents, skills, pausecodes)
     for module in (*modules, customers, webhooks, reports, cdr, bans, audit):
+        module.register(app)
+    for module in (agent_console, supervisor, wallboard, cti_api):  # the call center live
         module.register(app)
     _check_access_declared(app)
 

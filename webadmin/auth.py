@@ -45,6 +45,12 @@ ACCESS_OPEN = "open"  # works before and after first-run setup (language switch)
 ACCESS_PUBLIC = "public"  # no login needed once an administrator exists (login page)
 ACCESS_SETUP = "setup"  # only while no administrator exists
 ACCESS_STATIC = "static"  # static files: no database, no session
+# An agent's own console: the guard looks the session up and checks CSRF; the route's decorator
+# (webadmin.routes.agent_console.agent_only) admits only an agent session (a role of its own).
+ACCESS_AGENT = "agent-session"
+# The CTI API: authenticated by an agent's bearer token, never by a cookie, so neither session
+# nor CSRF applies; these routes skip the guard and run webadmin.routes.cti_api's own.
+ACCESS_TOKEN = "cti-token"
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 PASSWORD_MIN = 10
@@ -238,8 +244,8 @@ def require(role: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 
 def access(kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Declare a route that needs no role: ACCESS_PUBLIC, ACCESS_SETUP, ACCESS_OPEN or ACCESS_STATIC."""
-    if kind not in (ACCESS_OPEN, ACCESS_PUBLIC, ACCESS_SETUP, ACCESS_STATIC):
+    """Declare a route that needs no admin role: ACCESS_PUBLIC, _SETUP, _OPEN, _STATIC, _AGENT or _TOKEN."""
+    if kind not in (ACCESS_OPEN, ACCESS_PUBLIC, ACCESS_SETUP, ACCESS_STATIC, ACCESS_AGENT, ACCESS_TOKEN):
         raise ValueError(f"unknown access kind {kind!r}")
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:

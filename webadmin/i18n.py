@@ -8,7 +8,7 @@ of Accept-Language, else zh-CN. Keys missing here fall back to the domain catalo
 from __future__ import annotations
 
 from telephony import messages
-from webadmin import catalog_callcenter, catalog_lines, catalog_reports, catalog_webhooks
+from webadmin import catalog_callcenter, catalog_lines, catalog_live, catalog_reports, catalog_webhooks
 
 LANGUAGES = ("zh-CN", "en")
 DEFAULT_LANGUAGE = "zh-CN"
@@ -251,6 +251,7 @@ CATALOG: dict[str, dict[str, str]] = {
 # The line and call-center pages keep their strings in their own modules, to keep this one readable.
 CATALOG.update(catalog_lines.CATALOG)
 CATALOG.update(catalog_callcenter.CATALOG)
+CATALOG.update(catalog_live.CATALOG)
 CATALOG.update(catalog_webhooks.CATALOG)
 CATALOG.update(catalog_reports.CATALOG)
 

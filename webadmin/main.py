@@ -16,13 +16,15 @@ from telephony.errors import ConfigError
 from telephony.models import open_database
 from webadmin.app import create_app
 from webadmin.plugins import MAX_BODY
+from webadmin.services import cti_stream
 
 log = logging.getLogger("pbx-webadmin")
 
 # A page asks the core at most twice; a hung core must not hold a page for long.
 CONTROL_TIMEOUT = 3.0
-# A few people administer one box; a Pi has four cores.
-THREADS = 8
+# A few people administer one box (a Pi has four cores), but each open live stream (an agent's
+# console, a CTI integration) holds a thread for minutes: the streams get their own share.
+THREADS = 8 + cti_stream.MAX_STREAMS
 
 
 def make_server(app: bottle.Bottle, host: str, port: int) -> wsgi.Server:

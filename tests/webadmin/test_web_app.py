@@ -35,6 +35,27 @@ def test_every_route_declares_its_access(app):
         "GET /login": "public",
         "POST /login": "public",
         "POST /lang": "open",
+        "GET /agent/login": "public",
+        "POST /agent/login": "public",
+        # The agent console admits agent sessions only (webadmin.routes.agent_console.agent_only).
+        **dict.fromkeys(
+            [
+                *("GET /agent", "GET /agent/state.json", "GET /agent/events", "POST /agent/call"),
+                *(f"POST /agent/acd/{verb}" for verb in ("login", "logout", "pause", "ready", "wrapup_end")),
+                *("POST /agent/call/hangup", "POST /agent/call/transfer"),
+                *("POST /agent/token", "POST /agent/token/revoke"),
+            ],
+            "agent-session",
+        ),
+        # The CTI API authenticates a bearer token itself (webadmin.routes.cti_api.token_route).
+        **dict.fromkeys(
+            [
+                *(f"POST /api/cti/{verb}" for verb in ("login", "logout", "pause", "unpause", "wrapup_end")),
+                *(f"POST /api/cti/{verb}" for verb in ("originate", "transfer", "hangup")),
+                *("GET /api/cti/state", "GET /api/cti/events"),
+            ],
+            "cti-token",
+        ),
     }
 
 

@@ -62,11 +62,13 @@ def login_submit() -> str:
 def logout() -> None:
     session = auth.current_session()
     context.audit("logout", target=session.user.username)
+    # An agent (webadmin.services.agent_auth) logs in again with its number and PIN.
+    page = "/agent/login" if session.user.role == "agent" else "/login"
     auth.end_session(session)
     bottle.request.environ["pbx.session"] = None
     context.delete_cookie(auth.SESSION_COOKIE)
     context.flash("info", "login.logged_out")
-    context.redirect("/login")
+    context.redirect(page)
 
 
 @auth.access(auth.ACCESS_OPEN)

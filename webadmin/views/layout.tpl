@@ -15,6 +15,11 @@
     % for key, href in nav:
     <a href="{{href}}" class="{{'active' if area == key or (key == 'callcenter' and subnav) else ''}}">{{t('nav.' + key)}}</a>
     % end
+    % if user is not None and user.role in ('supervisor', 'admin'):
+    % for key, href in (('supervisor', '/supervisor'), ('wallboard', '/wallboard')):
+    <a href="{{href}}" class="{{'active' if area == key else ''}}">{{t('nav.' + key)}}</a>
+    % end
+    % end
   </nav>
   % end
   <div class="topbar-right">
