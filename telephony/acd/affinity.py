@@ -3,7 +3,8 @@
 Enabled per queue by affinity_days > 0 (with affinity_wait > 0). When a caller enters the queue,
 its preferred agent is the agent its number last talked to (answered through the engine, on any
 queue, or named by the core in CallerArrived.last_agent from the CDR) if that was within
-affinity_days and the agent is a member of this queue. Then, for affinity_wait seconds from entry:
+affinity_days, the agent is a member of this queue and it is logged in (and not logging out; a
+paused agent still counts). Then, for affinity_wait seconds from entry:
 
 - the caller is offered only to that agent, as soon as the agent is free (idle, out of back-off),
   ahead of every other caller, ignoring penalty and skill level;

@@ -109,8 +109,11 @@ class CallerOps(OfferOps):
         if hint is not None and hint[1] >= self._now - cfg.affinity_days * DAY:
             known.append(hint)
         found = max((k for k in known if k is not None), key=lambda k: k[1], default=None)
-        if found is None or found[0] not in queue.members:
+        agent = self._agents.get(found[0]) if found is not None else None
+        if agent is None or found is None or found[0] not in queue.members:
             return
+        if isinstance(agent.state, LoggedOut) or agent.pending_logout:
+            return  # waiting for an agent who is gone would only delay the caller
         caller.preferred_agent = found[0]
         caller.affinity_until = self._now + cfg.affinity_wait
         self._holds[caller.call_id] = None

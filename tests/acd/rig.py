@@ -118,7 +118,7 @@ class Rig:
     # --- reading the engine ------------------------------------------------------------------------
     def ringing(self, agent: str) -> Offer:
         """Return the latest Offer made to `agent`."""
-        return [a for a in self.actions if isinstance(a, Offer) and a.agent_id == agent][-1]
+        return next(a for a in reversed(self.actions) if isinstance(a, Offer) and a.agent_id == agent)
 
     def state(self, agent: str) -> str:
         return self.engine.agent_state(agent)

@@ -55,6 +55,8 @@ class SimCall:
     cb_attempts: int = 0
     outcome: str | None = None
     was: str = ""  # the status before hanging up
+    preferred: str | None = None  # last-agent affinity
+    hold_until: float = -math.inf
 
 
 @dataclasses.dataclass(frozen=True)
@@ -101,6 +103,8 @@ def world_queues(seed: int) -> list[QueueConfig]:
         ),
         QueueConfig(
             "support",
+            affinity_days=1.0,
+            affinity_wait=30.0,
             strategy=s[1],
             weight=1,
             wrap_up=5,
@@ -179,6 +183,7 @@ class Model:
         self.rejoin: dict[tuple[str, str], tuple[float, int, int, float]] = {}
         self.entered: dict[str, int] = {}
         self.terminal_records: dict[str, int] = {}
+        self.last_agent: dict[str, tuple[str, float]] = {}  # number -> agent it last talked to
         self.seq = itertools.count(1)
         self.now = 0.0
         self.expect_autopause: set[str] = set()
@@ -194,6 +199,7 @@ class Model:
                 "stale",
                 "autopaused",
                 "announced",
+                "affinity",
                 "steps",
             ),
             0,
@@ -217,6 +223,10 @@ class Model:
             call_id, number, queue, prio, self.now, since, seq, patience or 0.0, maxwait_from=self.now
         )
         self.calls[call_id] = call
+        last = self.last_agent.get(number)
+        if cfg.affinity_days and last and self.now - last[1] <= cfg.affinity_days * 86400:
+            if last[0] in self.membership[queue] and not self.agents[last[0]].logged_out:
+                call.preferred, call.hold_until = last[0], self.now + cfg.affinity_wait
         if patience is not None:  # an overflowed caller keeps the patience it came with
             self.schedule(self.now + patience, "patience", call_id)
         self.pending_entry = call
@@ -252,6 +262,8 @@ class Model:
             agent.backoff_until = self.now + cfg.backoff(failed)
             call.tried.add(agent.agent_id)
             call.round_failed = True
+            if call.preferred == agent.agent_id:
+                call.preferred = None
             if failed == "no-answer":
                 agent.unanswered += 1
                 if cfg.auto_pause_after and agent.unanswered >= cfg.auto_pause_after:
@@ -291,6 +303,7 @@ class Model:
         return 1
 
     def key(self, call: SimCall) -> tuple[int, int, float, int]:
+        # (the affinity pass orders held callers by the same key)
         return (-self.queues[call.queue].weight, -call.priority, call.queued_since, call.seq)
 
     @staticmethod
@@ -321,10 +334,20 @@ class Model:
         if self.now + EPS < agent.backoff_until:
             raise AssertionError(f"{what} {call_id} to {agent.agent_id} during back-off")
 
+    def in_hold(self, call: SimCall) -> bool:
+        return call.preferred is not None and self.now < call.hold_until
+
     def could_take(self, call: SimCall, agent_id: str) -> bool:
         """Whether `call` could be offered (or reserve) this agent right now."""
         if call.status not in ("waiting", "ringing", "cb-waiting") or call.retry_until > self.now + EPS:
             return False
+        if call.status != "cb-waiting" and self.in_hold(call):
+            # held for its preferred agent only, and only while not already ringing it
+            return (
+                call.status == "waiting"
+                and agent_id == call.preferred
+                and agent_id in self.membership[call.queue]
+            )
         if (
             agent_id in call.tried
             or agent_id not in self.membership[call.queue]
@@ -338,8 +361,11 @@ class Model:
     def check_fifo(self, call: SimCall, agent: SimAgent) -> None:
         mine = self.key(call)
         left = agent.wrap_until - self.now  # > 0: a callback_lead reservation during wrap-up
+        affinity = self.in_hold(call) and call.status != "cb-waiting"  # served before everyone else
         for other in self.calls.values():
             if other is call or self.key(other) >= mine:
+                continue
+            if affinity and not (self.in_hold(other) and other.status != "cb-waiting"):
                 continue
             if left > EPS and (
                 other.status != "cb-waiting" or left > self.queues[other.queue].callback_lead + EPS

@@ -68,7 +68,9 @@ class World(Model):
             self.agents[aid] = SimAgent(aid)
             mine = self.rnd.sample(qids, self.rnd.choice((1, 2, 2, 3)))
             for j, q in enumerate(mine):
-                spec = MemberSpec(aid, 0, self.rnd.randint(1, 10), self.rnd.choice((0.5, 1.0, 3.0)))
+                parallel = self.queues[q].strategy in ("ring-all", "ring-progressive")
+                penalty = 0 if parallel else self.rnd.choice((0, 0, 1, 2))
+                spec = MemberSpec(aid, penalty, self.rnd.randint(1, 10), self.rnd.choice((0.5, 1.0, 3.0)))
                 if j == 0 or self.rnd.random() < 0.5:
                     self.static[q][aid] = spec
                 else:
@@ -115,13 +117,13 @@ class World(Model):
         self.process(self.engine.handle(cls(*args, at=self.now)))
 
     # --- agenda handlers (the outside world) --------------------------------------------------------
-    def on_arrive(self, call_id: str, number: str | None) -> None:
+    def on_arrive(self, call_id: str, number: str | None, queue: str | None = None) -> None:
         rnd = self.rnd
         if number is None:
             number = (
                 rnd.choice(("vip1", "vip2", "vip3")) if rnd.random() < 0.03 else f"n{rnd.randrange(100000)}"
             )
-        queue = rnd.choices(list(self.queues), weights=(3, 3, 2, 2, 1))[0]
+        queue = queue or rnd.choices(list(self.queues), weights=(3, 3, 2, 2, 1))[0]
         prio = 5 if rnd.random() < 0.05 else 0
         patience = rnd.expovariate(1 / 100) if rnd.random() < 0.8 else 1000.0
         self.arrive(call_id, queue, number, prio, patience)
@@ -147,6 +149,7 @@ class World(Model):
         if call is None or call.status not in ("waiting", "ringing"):
             return
         call.status = "cb-waiting"  # its offers are withdrawn without failing a round
+        call.preferred = None
         call.round_failed = False
         call.retry_until = -math.inf
         call.cb_attempts = 0
@@ -316,13 +319,17 @@ class World(Model):
             raise AssertionError(f"offer for {a.call_id} in {call.status}")
         if call.retry_until > self.now + EPS:
             raise AssertionError(f"{a.call_id} offered while resting")
+        if self.in_hold(call):
+            if a.agent_id != call.preferred:
+                raise AssertionError(f"{a.call_id} held for {call.preferred} offered to {a.agent_id}")
+            self.stats["affinity"] += 1
         if a.agent_id in call.tried:
             raise AssertionError(f"{a.call_id} offered to {a.agent_id} again in one round")
         if len(call.offers) >= self.room(call):
             raise AssertionError(f"{a.call_id} has no room for another offer")
         if a.agent_id not in self.members(call.queue):
             raise AssertionError(f"{a.agent_id} is not a member of {call.queue}")
-        if not self.eligible(call, a.agent_id):
+        if not (self.in_hold(call) and a.agent_id == call.preferred) and not self.eligible(call, a.agent_id):
             raise AssertionError(f"{a.agent_id} not skilled enough for {a.call_id}")
         self.offers[a.offer_id] = OfferRec(a.offer_id, a.call_id, a.agent_id, a.queue_id)
         agent.offer = a.offer_id
@@ -369,6 +376,10 @@ class World(Model):
         agent.call = a.call_id
         agent.unanswered = 0
         call.agent = a.agent_id
+        self.last_agent[call.number] = (a.agent_id, self.now)
+        if self.rnd.random() < 0.2 and not self.arrivals_done:
+            when = self.now + self.rnd.uniform(60, 900)
+            self.schedule(when, "arrive", f"{a.call_id}a", call.number, "support")
         self.finish(call, "answered")
         self.calls[a.call_id] = call
         call.status = "connected"

@@ -102,3 +102,19 @@ def test_given_affinity_off_then_the_last_agent_does_not_matter() -> None:
     r = _rig(affinity_days=0.0, affinity_wait=0.0)
     _talk_to(r, "a3", "777")
     assert offered(r.arrive("c1", number="777")) == [("c1", "a1")]
+
+
+def test_given_the_last_agent_is_logged_out_then_the_caller_does_not_wait_for_it() -> None:
+    r = _rig()
+    _talk_to(r, "a3", "777")
+    r.logout("a3")
+    assert offered(r.arrive("c1", number="777")) == [("c1", "a1")]
+
+
+def test_given_the_last_agent_is_paused_then_the_caller_waits_for_it() -> None:
+    r = _rig()
+    _talk_to(r, "a3", "777")
+    r.pause("a3")
+    assert offered(r.arrive("c1", number="777")) == []
+    r.now = 5
+    assert offered(r.unpause("a3")) == [("c1", "a3")]

@@ -198,3 +198,16 @@ def test_given_a_logged_in_agent_when_it_is_removed_then_agent_busy() -> None:
     r.send(ev.AgentRemoved("a1", at=0))
     with pytest.raises(UnknownAgent):
         r.login("a1")
+
+
+def test_given_an_agent_reconfigured_then_the_new_number_is_announced_on_connect() -> None:
+    from telephony.acd.actions import Connect
+    from telephony.acd.config import AgentConfig
+
+    r = _rig()
+    r.login("a1")
+    r.send(ev.AgentConfigured(AgentConfig("a1", number="1024", name="Li Wei"), at=0))
+    r.arrive("c1")
+    o = r.ringing("a1")
+    assert r.answer(o) == [Connect("c1", "q", "a1", "1024", o.offer_id)]
+    assert r.engine.snapshot(0).agent("a1").name == "Li Wei"

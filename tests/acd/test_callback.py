@@ -150,3 +150,17 @@ def test_given_a_callback_caller_then_it_is_not_subject_to_max_wait() -> None:
     r.callback("c1")
     assert r.run_until(100.0) == []
     assert r.engine.queue_order("q") == ["c1"]
+
+
+def test_given_a_reserved_agent_when_it_pauses_then_the_callback_still_connects_and_the_pause_follows() -> (
+    None
+):
+    r = _rig()
+    r.arrive("c1")
+    r.callback("c1")
+    r.unpause("a1")
+    assert r.pause("a1", "lunch") == []
+    assert r.state("a1") == "reserved"
+    assert r.callback_outcome("c1", "answered") == [Connect("c1", "q", "a1", "81", None)]
+    r.end("c1")
+    assert r.state("a1") == "paused"

@@ -3,7 +3,8 @@
 Each seed rotates the strategies over the queues (seed % 3 picks the rotation, so seeds 1-3 cover
 all ten); the world (tests/acd/sim_world.py) checks the invariants after every action and every
 step, so a failure names the first broken step. The counts at the end prove the run went through
-the interesting paths (overflows, callbacks, returning callers, stale reports, auto-pauses).
+the interesting paths (overflows, callbacks, returning callers, stale reports, auto-pauses,
+last-agent affinity).
 """
 
 from __future__ import annotations
@@ -29,3 +30,4 @@ def test_simulation_given_random_traffic_then_every_invariant_holds(seed: int) -
     assert s["stale"] > 50
     assert s["autopaused"] > 0
     assert s["announced"] > 100
+    assert s["affinity"] > 10
