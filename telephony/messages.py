@@ -150,8 +150,8 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "routing.digits": {"en": "must be digits only (at most 32)", "zh-CN": "只能是数字（最多 32 位）"},
     "routing.destination": {
-        "en": "no extension or FXS port has this number",
-        "zh-CN": "没有分机或 FXS 端口使用此号码",
+        "en": "no extension, FXS port or queue has this number",
+        "zh-CN": "没有分机、FXS 端口或队列使用此号码",
     },
     "routing.priority": {"en": "must be a number from 0 to 9999", "zh-CN": "必须是 0 到 9999 之间的数字"},
     "routing.route.duplicate": {

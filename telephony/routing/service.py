@@ -166,9 +166,13 @@ def validate_group(data: TrunkGroupInput, existing: TrunkGroup | None = None) ->
 
 
 def number_exists(number: str) -> bool:
+    """A number a call can be sent to: an extension, an FXS port or a call-center queue."""
+    from telephony.models.callcenter import Queue
+
     return (
         Extension.select().where(Extension.number == number).exists()
         or PortSetting.select().where(PortSetting.number == number).exists()
+        or Queue.select().where(Queue.number == number).exists()
     )
 
 

@@ -804,7 +804,7 @@ def test_a_bad_route_after_good_line_sections_leaves_the_database_exactly_as_bef
     with pytest.raises(ConfigDocError) as info:
         ConfigDocService().import_text(text, source="box.yaml")
     assert (
-        str(info.value) == "box.yaml: inbound_routes[2].destination: no extension or FXS port has this number"
+        str(info.value) == "box.yaml: inbound_routes[2].destination: no extension, FXS port or queue has this number"
     )
     assert snapshot(doc_db) == before
 

@@ -353,7 +353,7 @@ def test_config_import_with_a_bad_route_changes_nothing_and_names_its_path(cli_b
         LINES_DOC.replace('destination: "201"', 'destination: "299"').replace("strip: 1", "strip: 2")
     )
     line = assert_one_line_error(cli_box.run("config", "import", str(bad)))
-    assert line == f"pbxctl: {bad}: inbound_routes[0].destination: no extension or FXS port has this number"
+    assert line == f"pbxctl: {bad}: inbound_routes[0].destination: no extension, FXS port or queue has this number"
     kept = tmp_path / "kept.yaml"
     kept.write_text("version: 1\ntrunk_groups: []\n")
     line = assert_one_line_error(cli_box.run("--lang", "zh-CN", "config", "import", str(kept)))

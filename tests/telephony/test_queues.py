@@ -34,6 +34,11 @@ def cc_box(tmp_path_factory):
     for pos, n in enumerate(("801", "802", "803")):
         QueueMember.create(queue=support, agent=agents[n], position=pos)
     PauseCode.create(code="LUNCH", label_zh="午餐", label_en="Lunch")
+    from telephony.models.lines import PortSetting
+    from telephony.routing.service import InboundRouteInput, RoutingService
+
+    RoutingService(box.control).save_route(InboundRouteInput(trunk="e1", did="95588", destination="6000"))
+    PortSetting.create(port="fxs1", number="2001", caller_id_name="Lobby")
     box.control.reload()
     yield box
     box.stop()
@@ -349,3 +354,68 @@ def test_pbx_core_restart_keeps_agent_logins_and_logs_the_waiting_caller_as_fail
     assert (cdr.caller, cdr.callee, cdr.disposition, cdr.hangup_by) == ("1002", "6001", "FAILED", "system")
     assert acd_events(cc_box, call_id)[-1] == "abandoned"
     call.hangup_now()
+
+
+def sim(box: Box, verb: str, **args):
+    from telephony.control.client import ControlClient
+
+    return ControlClient(box.cfg.control_url, timeout=30).post(f"/sim/{verb}", args)["result"]
+
+
+def test_e1_call_routed_to_a_queue_and_an_fxs_caller_dialing_it_reach_the_agent(
+    cc_box, phones, phone_host, agents
+):
+    agent = phones("1011", answer=0)
+    agents("801", "1011")
+    wait_until(
+        lambda: any(r["name"] == "e1" and r.get("routing") for r in cc_box.control.get("/ports")), 30, "E1 up"
+    )
+    carrier_call = sim(cc_box, "e1_call", calling="13912345678", called="95588")
+    phone_host.wait(lambda: agent.incoming, 10, "the agent's phone to ring for the E1 caller")
+    assert "13912345678" in agent.incoming[-1].invite
+    agent.incoming[-1].answer_with(200)
+    phone_host.wait(
+        lambda: any(
+            e["event"] == "connect"
+            for e in sim(cc_box, "events", port="e1")
+            if e.get("call_id") == carrier_call
+        ),
+        10,
+        "CONNECT at the carrier",
+    )
+    sim(cc_box, "e1_hangup", call=carrier_call)
+    phone_host.wait(lambda: agent.incoming[-1].disconnected, 10, "the agent released")
+
+    sim(cc_box, "offhook", port="fxs1")
+    try:
+        sim(cc_box, "dial", port="fxs1", digits="6000")
+        phone_host.wait(lambda: len(agent.incoming) == 2, 10, "the agent's phone to ring for fxs1")
+        assert "2001" in agent.incoming[-1].invite
+    finally:
+        sim(cc_box, "onhook", port="fxs1")
+    phone_host.wait(lambda: agent.incoming[-1].disconnected, 10, "ringing stops when fxs1 hangs up")
+
+
+def test_vip_customer_waiting_behind_another_caller_is_offered_first(cc_box, phones, phone_host, agents):
+    from telephony.models.callcenter import Customer, CustomerNumber
+
+    cc_box.db()
+    vip = Customer.create(name="VIP Co", priority=5)
+    CustomerNumber.create(customer=vip, number="1002")
+    try:
+        agent = phones("1011", answer=0)
+        first, second = phones("1001"), phones("1002")
+        agents("801", "1011")
+        cc_box.control.post("/acd/agents/pause", {"agent": "801", "reason": "LUNCH"})
+        normal_call = first.call("6000")
+        phone_host.wait(lambda: normal_call.confirmed, 10, "the first caller queued")
+        vip_call = second.call("6000")
+        phone_host.wait(lambda: vip_call.confirmed, 10, "the VIP queued behind")
+        cc_box.control.post("/acd/agents/unpause", {"agent": "801"})
+        phone_host.wait(lambda: agent.incoming, 10, "the agent's phone to ring")
+        assert "1002" in agent.incoming[0].invite  # the VIP jumped the queue
+        normal_call.hangup_now()
+        vip_call.hangup_now()
+        phone_host.wait(lambda: normal_call.disconnected and vip_call.disconnected, 10, "both callers gone")
+    finally:
+        vip.delete_instance(recursive=True)

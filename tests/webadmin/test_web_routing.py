@@ -38,7 +38,7 @@ def test_inbound_route_crud_and_validation(admin, fake_core):
     bad = admin.submit("/inbound/new", "/inbound", {"trunk": "fxs1", "did": "", "destination": "999"})
     assert bad.status == 422
     assert 'id="trunk-error">must be an FXO port' in bad.text
-    assert 'id="destination-error">no extension or FXS port has this number<' in bad.text
+    assert 'id="destination-error">no extension, FXS port or queue has this number<' in bad.text
     data = {"trunk": "e1", "did": "5550100", "destination": "1001", "priority": "10"}
     assert admin.submit("/inbound/new", "/inbound", data).status == 303
     route = InboundRoute.get()

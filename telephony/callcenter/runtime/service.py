@@ -179,7 +179,10 @@ class QueueRuntime:
         log.info("call %s: %s (%s) enters queue %s", call.uniqueid, caller, caller_name, queue_id)
         call.enter(options.moh_class)
         self.cti.publish("caller-joined", call=call.uniqueid, queue=queue_id, caller=caller, name=caller_name)
-        self.feed(CallerArrived(call.uniqueid, queue_id, caller, at=time.monotonic()))
+        from telephony.callcenter.customers import caller_priority
+
+        priority = caller_priority(caller)  # a VIP customer (priority > 0) is served first
+        self.feed(CallerArrived(call.uniqueid, queue_id, caller, priority=priority, at=time.monotonic()))
         return call
 
     def from_sip(self, sipleg: Any, caller: str, caller_name: str, number: str) -> QueueCall:
