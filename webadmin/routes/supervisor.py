@@ -144,19 +144,19 @@ def live_json() -> str:
 # --- actions -------------------------------------------------------------------------------------
 
 
-def _act(action: str, target: str, detail: str, do: Callable[[], Any], success: str, **args: str) -> None:
+def _act(action: str, subject: str, detail: str, do: Callable[[], Any], success: str, **args: str) -> None:
     """Run one supervisor action, audit it either way, flash the outcome, back to the console."""
     try:
         do()
     except ControlError as exc:
         reason = acd.core_reason(exc)
-        context.audit(action, target=target, detail=f"{detail} refused: {reason}".strip())
+        context.audit(action, target=subject, detail=f"{detail} refused: {reason}".strip())
         if acd.refused(exc):
             context.flash("error", "live.core_refused", reason=reason[:200])
         else:
             context.flash("error", "core.not_reachable")
         context.redirect(PAGE)
-    context.audit(action, target=target, detail=detail)
+    context.audit(action, target=subject, detail=detail)
     context.flash("success", success, **args)
     context.redirect(PAGE)
 
