@@ -10,7 +10,8 @@ paused agent still counts). Then, for affinity_wait seconds from entry:
   ahead of every other caller, ignoring penalty and skill level;
 - it is offered to nobody else, and callers behind it are served normally meanwhile.
 
-The hold ends when affinity_wait runs out or when the offer to the preferred agent fails; the caller
+The hold ends when affinity_wait runs out, when the offer to the preferred agent fails, or when that
+agent logs out or leaves the queue; the caller
 then goes through the queue's strategy from its normal place. Anonymous numbers have no affinity.
 """
 

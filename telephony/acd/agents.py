@@ -1,11 +1,13 @@
 """Agents: configuration, login, logout, queue membership, pause, calls ending and wrap-up.
 
 - Login puts the agent in idle; its idle time (longest-idle) starts at login.
-- Logout: a ringing offer is withdrawn and a callback reservation is given up first; on a call,
+- Logout: a ringing offer is withdrawn, a callback reservation is given up and callers waiting
+  for this agent by affinity stop waiting, all at once; on a call,
   the logout waits for the call to end (then no wrap-up). Logging out ends every dynamic
   membership; static memberships stay (the agent is simply logged out in those queues).
 - Join makes a logged-in agent a dynamic member (joining again changes penalty/skill/weight);
-  a static member cannot join or leave its queue. Leave withdraws an offer of that queue.
+  a static member cannot join or leave its queue. Leave withdraws an offer of that queue and
+  ends the affinity holds of that queue's callers waiting for the agent.
 - Pause (with a reason code, checked against the engine's pause codes if it has a list): an offer
   ringing is withdrawn and the agent pauses now; on a call, reserved or in wrap-up, the pause waits
   until the agent would be free. Unpause ends a pause or cancels a pending one.
@@ -72,9 +74,17 @@ class AgentOps(CallbackOps):
             self._agent_to(agent, "logout")  # raises InvalidTransition
         self._withdraw_agent_offer(agent)
         self._break_reservation(agent)
+        self._drop_preference(agent.agent_id)
         self._timers.cancel(("wrapup", agent.agent_id))
         if isinstance(self._agent_to(agent, "logout"), LoggedOut):
             self._logged_out(agent)
+
+    def _drop_preference(self, agent_id: str, queue_id: str | None = None) -> None:
+        """End the affinity holds of callers waiting for an agent who logs out or leaves their queue."""
+        for call_id in list(self._holds):
+            caller = self._callers[call_id]
+            if caller.preferred_agent == agent_id and queue_id in (None, caller.queue_id):
+                self._end_hold(caller)
 
     def _logged_out(self, agent: Agent) -> None:
         agent.pending_pause = None
@@ -107,6 +117,7 @@ class AgentOps(CallbackOps):
         if not current.dynamic:
             raise MembershipError(f"agent {ev.agent_id} is a static member of queue {ev.queue_id}")
         self._withdraw_agent_offer(agent, ev.queue_id)
+        self._drop_preference(ev.agent_id, ev.queue_id)
         del queue.members[ev.agent_id]
         self._drop_member_index(ev.agent_id, ev.queue_id)
 

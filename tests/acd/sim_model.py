@@ -334,6 +334,11 @@ class Model:
         if self.now + EPS < agent.backoff_until:
             raise AssertionError(f"{what} {call_id} to {agent.agent_id} during back-off")
 
+    def drop_preference(self, agent_id: str, queue: str | None) -> None:
+        for call in self.calls.values():
+            if call.preferred == agent_id and queue in (None, call.queue):
+                call.preferred = None
+
     def in_hold(self, call: SimCall) -> bool:
         return call.preferred is not None and self.now < call.hold_until
 

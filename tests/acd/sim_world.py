@@ -248,6 +248,7 @@ class World(Model):
         elif r < 0.7 and agent.dynamic:
             q = self.rnd.choice(sorted(agent.dynamic))
             self.join_model(agent, q, None)
+            self.drop_preference(agent_id, q)
             self.send(ev.AgentLeaveQueue, agent_id, q)
             self.close_agent_offer(agent, q)
         elif agent.wants:
@@ -273,6 +274,7 @@ class World(Model):
         agent.logged_out = True
         for q in list(agent.dynamic):
             self.join_model(agent, q, None)
+        self.drop_preference(agent_id, None)
         agent.wrap_until = min(agent.wrap_until, self.now)
         if agent.reserved is not None:
             call = self.calls[agent.reserved]

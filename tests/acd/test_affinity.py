@@ -118,3 +118,25 @@ def test_given_the_last_agent_is_paused_then_the_caller_waits_for_it() -> None:
     assert offered(r.arrive("c1", number="777")) == []
     r.now = 5
     assert offered(r.unpause("a3")) == [("c1", "a3")]
+
+
+def test_given_a_caller_waiting_for_its_agent_when_the_agent_logs_out_then_it_stops_waiting() -> None:
+    r = _rig()
+    _talk_to(r, "a3", "777")
+    r.pause("a3")
+    r.pause("a2")
+    r.arrive("c1", number="777")  # held for a3 although a1 is free
+    assert offered(r.logout("a3")) == [("c1", "a1")]
+
+
+def test_given_a_caller_waiting_for_its_agent_when_the_agent_leaves_the_queue_then_it_stops_waiting() -> None:
+    r = Rig(queue("q", ["a1"], affinity_days=7.0, affinity_wait=20.0), agents=["a1", "a2"])
+    r.login("a1", "a2")
+    r.join("a2")
+    r.pause("a1")
+    r.arrive("x", number="777")
+    r.serve("x", "a2")
+    r.pause("a2")
+    r.arrive("c1", number="777")
+    r.leave("a2")
+    assert offered(r.unpause("a1")) == [("c1", "a1")]
