@@ -21,7 +21,7 @@ import pjsua2 as pj
 from telephony.boxconfig import BoxConfig
 from telephony.calls.bridge import BridgeCall
 from telephony.cdr import CdrRecord, CdrWriter
-from telephony.events import ControlRequest, Event, IncomingCall, LegMedia, LegState
+from telephony.events import Callback, ControlRequest, Event, IncomingCall, LegDtmf, LegMedia, LegState
 from telephony.models import DEFAULT_REALM, Extension, Setting
 from telephony.sip.objects import CoreAccount, Leg
 from telephony.sipmsg import caller_identity, request_uri_user
@@ -174,6 +174,10 @@ class Engine:
         """Queue an event from a pjsua2 callback (engine thread)."""
         self.events.append(event)
 
+    def run_soon(self, func: Callable[[], None]) -> None:
+        """Run func on the engine thread at its next turn (safe from any thread: a deque append)."""
+        self.events.append(Callback(func))
+
     def submit(self, request: ControlRequest) -> None:
         """Queue a control request from another thread."""
         self.control.put(request)
@@ -220,6 +224,12 @@ class Engine:
             elif isinstance(event, LegMedia):
                 if event.leg.call is not None:
                     event.leg.call.on_leg_media(event.leg)
+            elif isinstance(event, LegDtmf):
+                handler = getattr(event.leg.call, "on_leg_dtmf", None)
+                if handler is not None:
+                    handler(event.leg, event.digit)
+            elif isinstance(event, Callback):
+                event.func()
             elif isinstance(event, IncomingCall):
                 self._incoming(event)
             elif isinstance(event, ControlRequest):

@@ -42,6 +42,15 @@ class LegState(Event):
 
 
 @dataclasses.dataclass(frozen=True)
+class LegDtmf(Event):
+    """A leg received a DTMF digit (RFC 4733 telephone-event or SIP INFO)."""
+
+    leg: Any
+    digit: str
+    method: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
 class LegMedia(Event):
     """A leg's media changed (audio became active, held or removed)."""
 
@@ -55,3 +64,10 @@ class ControlRequest(Event):
     command: str
     args: dict
     reply: Future
+
+
+@dataclasses.dataclass(frozen=True)
+class Callback(Event):
+    """Run `func` on the engine thread (work finished on another thread hands its result back)."""
+
+    func: Any

@@ -7,7 +7,7 @@ from typing import Any
 
 import pjsua2 as pj
 
-from telephony.events import Event, IncomingCall, LegMedia, LegState
+from telephony.events import Event, IncomingCall, LegDtmf, LegMedia, LegState
 
 Post = Callable[[Event], None]
 
@@ -29,6 +29,9 @@ class Leg(pj.Call):
 
     def onCallMediaState(self, prm: pj.OnCallMediaStateParam) -> None:  # noqa: N802 - pjsua2 API
         self.post(LegMedia(self))
+
+    def onDtmfDigit(self, prm: pj.OnDtmfDigitParam) -> None:  # noqa: N802 - pjsua2 API
+        self.post(LegDtmf(self, prm.digit, prm.method))
 
 
 class CoreAccount(pj.Account):

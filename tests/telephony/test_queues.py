@@ -34,6 +34,18 @@ def cc_box(tmp_path_factory):
     for pos, n in enumerate(("801", "802", "803")):
         QueueMember.create(queue=support, agent=agents[n], position=pos)
     PauseCode.create(code="LUNCH", label_zh="午餐", label_en="Lunch")
+    announced = Queue.create(
+        number="6002",
+        name="Service",
+        moh_class="quiet",
+        position_announce_interval=2,
+        announce_agent_number=True,
+        whisper_text="{queue} {caller}",
+    )
+    QueueMember.create(queue=announced, agent=agents["803"])
+    quiet = box.cfg.media_dir / "moh" / "quiet.wav"
+    quiet.parent.mkdir(parents=True, exist_ok=True)
+    audio.write_tone(quiet, 1000, seconds=2.0, amplitude=0)  # silent hold music: only prompts are heard
     from telephony.models.lines import PortSetting
     from telephony.routing.service import InboundRouteInput, RoutingService
 
@@ -419,3 +431,58 @@ def test_vip_customer_waiting_behind_another_caller_is_offered_first(cc_box, pho
         phone_host.wait(lambda: normal_call.disconnected and vip_call.disconnected, 10, "both callers gone")
     finally:
         vip.delete_instance(recursive=True)
+
+
+def loud_segments(samples, tone: int = 1000, window: int = 1600) -> list[tuple[float, bool]]:
+    """Per 200 ms window: (rms, is it the steady `tone`); a test tone puts ~0.13 of full scale in its
+    bin, speech far less in any one bin."""
+    out = []
+    for i in range(0, len(samples) - window, window):
+        chunk = samples[i : i + window]
+        out.append((audio.rms(chunk), audio.goertzel(chunk, tone) > 0.05))
+    return out
+
+
+def spoken_before_tone(segments: list[tuple[float, bool]]) -> bool:
+    """Loud audio that is not the tone comes before the first stretch of the tone."""
+    first_tone = next(i for i, (rms, tone) in enumerate(segments) if rms > 300 and tone)
+    return any(rms > 300 and not tone for rms, tone in segments[:first_tone])
+
+
+def test_waiting_caller_hears_the_position_announcement(cc_box, phones, phone_host):
+    caller = phones("1002")
+    call = caller.call("6002")
+    phone_host.wait(lambda: call.confirmed, 10, "the queue to answer")
+    since = 0
+
+    def announced() -> list[dict]:
+        got = cc_box.control.post("/cti/events", {"since": since})["events"]
+        return [e for e in got if e["type"] == "announcement" and e["queue"] == "6002"]
+
+    phone_host.wait(lambda: bool(announced()), 15, "a position announcement")
+    assert "位客户" in announced()[-1]["text"]  # the box speaks Chinese by default
+    phone_host.wait(lambda: call.recorded_seconds() > 6, 15, "6 s of what the caller heard")
+    levels = [rms for rms, _ in loud_segments(audio.read_pcm(call.record_path))]
+    assert min(levels) < 50  # the hold music of this queue is silence...
+    assert max(levels) > 300  # ...so the loud part is the spoken announcement reaching the caller
+    call.hangup_now()
+    phone_host.wait(lambda: call.disconnected, 10, "hang up")
+
+
+def test_caller_hears_the_agent_number_and_the_agent_a_whisper_before_they_are_bridged(
+    cc_box, phones, phone_host, agents, tones
+):
+    caller = phones("1001")
+    caller.play_path = tones[600]
+    agent = phones("1013")
+    agent.play_path = tones[1000]
+    agents("803", "1013")
+    call = caller.call("6002")
+    phone_host.wait(lambda: agent.incoming and agent.incoming[-1].confirmed, 10, "agent 803 answers")
+    phone_host.wait(lambda: call.recorded_seconds() > 8, 20, "8 s of the caller's audio")
+    at_caller = loud_segments(audio.read_pcm(call.record_path), tone=1000)
+    assert spoken_before_tone(at_caller), "no announcement of the agent's number before the agent's voice"
+    at_agent = loud_segments(audio.read_pcm(agent.incoming[-1].record_path), tone=600)
+    assert spoken_before_tone(at_agent), "no whisper to the agent before the caller's voice"
+    call.hangup_now()
+    phone_host.wait(lambda: agent.incoming[-1].disconnected, 10, "agent released")

@@ -13,6 +13,8 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
+import pjsua2 as pj
+
 from telephony.acd.events import OfferResult
 from telephony.calls.legs import BUSY, NO_ANSWER, NORMAL, CallLeg, SipLeg
 from telephony.calls.line import LineCall
@@ -51,6 +53,10 @@ class QueueCall(LineCall):
         self.talk_started = 0.0
         self.waited_from = time.monotonic()
         self.moh_to: object | None = None  # the caller media the music is connected to
+        self.players: list[tuple[pj.AudioMediaPlayer, pj.AudioMedia]] = []  # prompts now playing
+        self.prompt_timer: object | None = None
+        self.intro_pending = 0  # prompts still being made before the bridge
+        self.intro_seconds = 0.0
 
     # --- entering ---------------------------------------------------------------------------------
 
@@ -78,8 +84,14 @@ class QueueCall(LineCall):
         if leg is not None:
             self._release(leg, NORMAL)
 
-    def connect_agent(self, offer_id: int | None, agent_id: str, agent_number: str) -> None:
-        """The engine gave the caller to this agent: bridge them, music off."""
+    def connect_agent(
+        self, offer_id: int | None, agent_id: str, agent_number: str, intro: list[tuple[str, str]] = ()
+    ) -> None:
+        """The engine gave the caller to this agent: music off, say the intro, then bridge them.
+
+        `intro` is (side, text) pairs: the agent's number to the caller, the whisper to the agent;
+        both play at once and the bridge waits for the longer one.
+        """
         leg = self.offers.pop(offer_id, None) if offer_id is not None else None
         self.offer_agents.pop(offer_id, None)
         if leg is None:
@@ -93,7 +105,18 @@ class QueueCall(LineCall):
         self.status_code, self.disposition = 200, "ANSWERED"
         self.talk_started = time.monotonic()
         self._goto("answered")
-        self.bridge()
+        self._stop_prompts()
+        if intro:
+            self.intro_pending = len(intro)
+            for side, text in intro:
+                self.runtime.prompts.speak(
+                    text,
+                    self.runtime.language,
+                    self.engine.run_soon,
+                    lambda path, side=side: self._intro_ready(side, path),
+                )
+        else:
+            self.bridge()
         log.info(
             "call %s: queue %s connected %s to agent %s", self.uniqueid, self.queue_id, self.caller, agent_id
         )
@@ -140,6 +163,66 @@ class QueueCall(LineCall):
         self.a.ended = True
         self._maybe_finish()
         return leg
+
+    # --- prompts ----------------------------------------------------------------------------------
+
+    def play_prompt(self, path) -> None:
+        """Play an announcement to the waiting caller instead of the music, then the music again."""
+        if path is None or self.state != "queued" or self.players:
+            return
+        med = self.a.media()
+        if med is None:
+            return
+        self._music(False)
+        seconds = self._play(path, med)
+        self.prompt_timer = self.engine.call_later(seconds + 0.1, self._prompt_done)
+
+    def _prompt_done(self) -> None:
+        self.prompt_timer = None
+        self._stop_prompts()
+        if self.state == "queued":
+            self._music(True)
+
+    def _intro_ready(self, side: str, path) -> None:
+        if self.state != "answered" or not self.intro_pending:
+            return
+        self.intro_pending -= 1
+        med = (self.a if side == "caller" else self.b).media() if self.b is not None else None
+        if path is not None and med is not None:
+            self.intro_seconds = max(self.intro_seconds, self._play(path, med))
+        if not self.intro_pending:
+            self.prompt_timer = self.engine.call_later(self.intro_seconds + 0.1, self._intro_done)
+
+    def _intro_done(self) -> None:
+        self.prompt_timer = None
+        self._stop_prompts()
+        self.intro_seconds = 0.0
+        self.bridge()
+
+    def _play(self, path, med) -> float:
+        from telephony.prompts import duration
+
+        player = pj.AudioMediaPlayer()
+        player.createPlayer(str(path), pj.PJMEDIA_FILE_NO_LOOP)
+        player.startTransmit(med)
+        self.players.append((player, med))
+        return duration(path)
+
+    def _stop_prompts(self) -> None:
+        if self.prompt_timer is not None:
+            self.prompt_timer.cancel()
+            self.prompt_timer = None
+        for player, med in self.players:
+            try:
+                player.stopTransmit(med)
+            except pj.Error:
+                pass  # the listener is gone
+        self.players = []
+
+    def bridge(self) -> None:
+        if self.intro_pending or self.players:
+            return  # the intro is still being said; _intro_done bridges
+        super().bridge()
 
     # --- reported by legs -----------------------------------------------------------------------
 
@@ -205,6 +288,7 @@ class QueueCall(LineCall):
         return None
 
     def _end_queued(self) -> None:
+        self._stop_prompts()
         self._music(False)
         for offer_id in list(self.offers):
             self.cancel_offer(offer_id)
@@ -223,6 +307,7 @@ class QueueCall(LineCall):
             return
         if self.uniqueid not in self.engine.calls:
             return
+        self._stop_prompts()  # a pending prompt timer must not keep this call's pjsua2 objects alive
         for leg in (self.a, self.b, *self.offers.values()):
             if isinstance(leg, SipLeg):
                 leg.leg.call = None

@@ -46,6 +46,8 @@ from telephony.callcenter.runtime.moh import MohPool
 from telephony.callcenter.runtime.supervise import ClickToCall, MonitorCall
 from telephony.calls.legs import BUSY, NORMAL, CallLeg, SipLeg
 from telephony.errors import NotFound
+from telephony.models import Setting
+from telephony.prompts import LANGUAGES, Prompts
 
 if TYPE_CHECKING:
     from telephony.callcenter.runtime.webhooks import WebhookSender
@@ -61,6 +63,38 @@ class QueueOptions:
     number: str
     name: str = ""
     moh_class: str = ""
+    announce_position: bool = True
+    announce_estimate: bool = True
+    announce_agent_number: bool = False
+    whisper_text: str = ""  # template: {queue} {caller} {name}
+    callback_key: str = ""  # '' = no callback offered
+    survey: bool = False
+
+    def whisper(self, caller: str, name: str) -> str:
+        if not self.whisper_text:
+            return ""
+        return self.whisper_text.format(queue=self.name or self.number, caller=caller, name=name)
+
+
+# What the caller hears, by prompt language: {n} position, {m} minutes, {agent} agent number.
+TEXTS: dict[str, dict[str, str]] = {
+    "zh-CN": {
+        "periodic": "所有坐席正忙，请您耐心等待。",
+        "position": "您前面还有{n}位客户。",
+        "estimate": "预计等待{m}分钟。",
+        "agent": "{agent}号坐席为您服务。",
+        "callback": "按{key}键，我们将尽快给您回电。",
+        "callback_ok": "好的，我们将给您回电，再见。",
+    },
+    "en": {
+        "periodic": "All our agents are busy. Please hold.",
+        "position": "You are number {n} in the queue.",
+        "estimate": "Your estimated wait is {m} minutes.",
+        "agent": "Agent {agent} will serve you.",
+        "callback": "Press {key} and we will call you back.",
+        "callback_ok": "Thank you, we will call you back. Goodbye.",
+    },
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,6 +134,8 @@ class QueueRuntime:
         self.numbers: dict[str, str] = {}  # dialable number -> queue id
         self.contacts: dict[str, str] = {}  # agent id -> where it is logged in
         self.monitors: dict[str, MonitorCall] = {}  # monitor call id -> session
+        self.prompts = Prompts(engine.cfg.media_dir)
+        self.language = "zh-CN"
         self.moh = MohPool(engine.cfg.media_dir)
         self.cti = CtiBus()
         self.webhooks: WebhookSender | None = None  # follows `cti`; set by telephony.main.start_queues
@@ -128,6 +164,8 @@ class QueueRuntime:
             self._save_logins()
         self.settings = new
         self.numbers = {o.number: qid for qid, o in new.options.items() if o.number}
+        language = Setting.get_value("prompt_language", "zh-CN")
+        self.language = language if language in LANGUAGES else "zh-CN"
         log.info("queues: %d queues, %d agents loaded", len(new.queues), len(new.agents))
         if not self.loaded:
             self.loaded = True
@@ -405,7 +443,12 @@ class QueueRuntime:
             call = self.calls.get(action.call_id)
             if call is not None:
                 self.offer_calls.pop(action.offer_id, None)
-                call.connect_agent(action.offer_id, action.agent_id, action.agent_number)
+                call.connect_agent(
+                    action.offer_id,
+                    action.agent_id,
+                    action.agent_number,
+                    self.intro(call, action.agent_number),
+                )
                 self.cti.publish(
                     "call-answered",
                     call=call.uniqueid,
@@ -424,11 +467,49 @@ class QueueRuntime:
                 "agent-state", agent=action.agent_id, state="pause", reason=action.reason, auto=True
             )
         elif isinstance(action, act.PlayAnnouncement):
-            log.debug("call %s: announcement %s (position %s)", action.call_id, action.kind, action.position)
+            self._announce(action)
         elif isinstance(action, act.StartCallback):
             log.warning("queue %s: callback to %s not available yet", action.queue_id, action.number)
         else:
             log.warning("unknown ACD action %r", action)
+
+    def say(self, key: str, **values: object) -> str:
+        return TEXTS[self.language][key].format(**values)
+
+    def options(self, queue_id: str) -> QueueOptions:
+        return self.settings.options.get(queue_id, QueueOptions(queue_id))
+
+    def _announce(self, action: act.PlayAnnouncement) -> None:
+        """Speak the periodic or position announcement to a waiting caller (music pauses meanwhile)."""
+        call = self.calls.get(action.call_id)
+        if call is None or call.state != "queued":
+            return
+        options = self.options(action.queue_id)
+        if action.kind == act.AnnouncementKind.PERIODIC:
+            text = self.say("periodic")
+        else:
+            parts = []
+            if options.announce_position and action.position is not None:
+                parts.append(self.say("position", n=max(0, action.position - 1)))
+            if options.announce_estimate and action.estimated_wait is not None:
+                parts.append(self.say("estimate", m=max(1, round(action.estimated_wait / 60))))
+            text = "".join(parts) if self.language == "zh-CN" else " ".join(parts)
+        if options.callback_key:
+            text += ("" if self.language == "zh-CN" else " ") + self.say("callback", key=options.callback_key)
+        if text:
+            self.cti.publish("announcement", call=call.uniqueid, queue=action.queue_id, text=text)
+            self.prompts.speak(text, self.language, self.engine.run_soon, call.play_prompt)
+
+    def intro(self, call: QueueCall, agent_number: str) -> list[tuple[str, str]]:
+        """What is said before the bridge: the agent's number to the caller, the whisper to the agent."""
+        options = self.options(call.queue_id)
+        out = []
+        if options.announce_agent_number and agent_number:
+            out.append(("caller", self.say("agent", agent=agent_number)))
+        whisper = options.whisper(call.caller, call.caller_name)
+        if whisper:
+            out.append(("agent", whisper))
+        return out
 
     def _offer(self, action: act.Offer) -> None:
         call = self.calls.get(action.call_id)
@@ -522,6 +603,7 @@ class QueueRuntime:
         if self._timer is not None:
             self._timer.cancel()
         self.moh.close()
+        self.prompts.close()
         if self.writer is not None and hasattr(self.writer, "stop"):
             self.writer.stop()  # stores what is queued (the last calls' records) before exit
         if self.webhooks is not None:

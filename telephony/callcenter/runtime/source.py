@@ -27,5 +27,15 @@ def from_database() -> Settings:
         except InvalidConfig as exc:
             log.error("queue %s (%s) left out: %s", queue.number, queue.name, exc)
             continue
-        options[queue.number] = QueueOptions(queue.number, queue.name, queue.moh_class)
+        options[queue.number] = QueueOptions(
+            queue.number,
+            queue.name,
+            queue.moh_class,
+            announce_position=queue.announce_position,
+            announce_estimate=queue.announce_estimate,
+            announce_agent_number=queue.announce_agent_number,
+            whisper_text=queue.whisper_text,
+            callback_key=queue.callback_key if queue.callback_enabled else "",
+            survey=queue.survey_enabled,
+        )
     return Settings(tuple(queues), tuple(builder.agent_configs()), options, builder.pause_codes())
