@@ -43,6 +43,8 @@ def cc_box(tmp_path_factory):
         whisper_text="{queue} {caller}",
     )
     QueueMember.create(queue=announced, agent=agents["803"])
+    callback = Queue.create(number="6003", name="Callback", callback_enabled=True, callback_key="1")
+    QueueMember.create(queue=callback, agent=agents["802"])
     quiet = box.cfg.media_dir / "moh" / "quiet.wav"
     quiet.parent.mkdir(parents=True, exist_ok=True)
     audio.write_tone(quiet, 1000, seconds=2.0, amplitude=0)  # silent hold music: only prompts are heard
@@ -486,3 +488,35 @@ def test_caller_hears_the_agent_number_and_the_agent_a_whisper_before_they_are_b
     assert spoken_before_tone(at_agent), "no whisper to the agent before the caller's voice"
     call.hangup_now()
     phone_host.wait(lambda: agent.incoming[-1].disconnected, 10, "agent released")
+
+
+def test_caller_presses_the_callback_key_hangs_up_and_is_called_back_when_the_agent_is_free(
+    cc_box, phones, phone_host, agents, tones
+):
+    customer = phones("1002")
+    customer.play_path = tones[600]
+    agent = phones("1012")
+    agent.play_path = tones[1000]
+    agents("802", "1012")
+    cc_box.control.post("/acd/agents/pause", {"agent": "802", "reason": "LUNCH"})
+    call = customer.call("6003")
+    phone_host.wait(lambda: call.confirmed and call.media_active, 10, "the queue to answer")
+    call_id = queue_call_id(cc_box, "6003")
+    call.dialDtmf("1")
+    phone_host.wait(lambda: call.disconnected, 15, "the box to confirm and hang up")
+    assert not customer.incoming and not agent.incoming
+    cc_box.control.post("/acd/agents/unpause", {"agent": "802"})
+    phone_host.wait(lambda: customer.incoming, 15, "the box to call the customer back")
+    assert "6003" in customer.incoming[-1].invite  # the callback comes from the queue's number
+    phone_host.wait(
+        lambda: agent.incoming and agent.incoming[-1].confirmed, 15, "the reserved agent to answer"
+    )
+    assert "1002" in agent.incoming[-1].invite  # the agent sees whom the callback is for
+    phone_host.wait(lambda: agent.incoming[-1].recorded_seconds() > 4, 15, "past the agent's intro")
+    assert audio.dominant(heard(agent.incoming[-1], phone_host), FREQS) == 600
+    assert audio.dominant(heard(customer.incoming[-1], phone_host), FREQS) == 1000
+    customer.incoming[-1].hangup_now()
+    phone_host.wait(lambda: agent.incoming[-1].disconnected, 10, "the agent released")
+    wait_until(lambda: "completed" in acd_events(cc_box, call_id), 10, "the callback's completion")
+    kinds = acd_events(cc_box, call_id)
+    assert "callback-requested" in kinds and "abandoned" not in kinds and "answered" in kinds

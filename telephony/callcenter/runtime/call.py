@@ -44,6 +44,7 @@ class QueueCall(LineCall):
     ) -> None:
         super().__init__(runtime.engine, a, caller, caller_name, number)
         self.runtime = runtime
+        self.acd_id = self.uniqueid  # the caller's id in the ACD engine; a callback keeps the first call's
         self.queue_id = queue_id
         self.moh_class = ""
         self.offers: dict[int, CallLeg] = {}
@@ -57,6 +58,7 @@ class QueueCall(LineCall):
         self.prompt_timer: object | None = None
         self.intro_pending = 0  # prompts still being made before the bridge
         self.intro_seconds = 0.0
+        self.callback_requested = False  # the caller keeps the place and is called back
 
     # --- entering ---------------------------------------------------------------------------------
 
@@ -262,7 +264,8 @@ class QueueCall(LineCall):
             self.disposition = self.disposition or "NO ANSWER"
             self._end_queued()
             self._goto("ended")
-            self.runtime.caller_left(self)
+            if not self.callback_requested:  # hanging up after choosing a callback is no abandon
+                self.runtime.caller_left(self)
         elif self.state == "answered" and leg in (self.a, self.b):
             self.hangup_by = "caller" if leg is self.a else "agent"
             self._goto("ended")
@@ -279,7 +282,25 @@ class QueueCall(LineCall):
         elif self.state == "answered":
             self.bridge()
 
+    def on_leg_dtmf(self, sipleg: object, digit: str) -> None:
+        """Engine hook: a digit from the caller (callback key) while waiting."""
+        if getattr(sipleg, "wrapper", None) is self.a and self.state == "queued":
+            self.runtime.caller_digit(self, digit)
+
+    def say_goodbye(self, path) -> None:
+        """Confirm the callback, then hang up the caller (the engine keeps the place)."""
+        if self.state != "queued":
+            return
+        med = self.a.media()
+        self._stop_prompts()
+        self._music(False)
+        seconds = self._play(path, med) if path is not None and med is not None else 0.0
+        self.prompt_timer = self.engine.call_later(seconds + 0.2, lambda: self.leave(NORMAL, "NO ANSWER"))
+
     # --- helpers ----------------------------------------------------------------------------------
+
+    def _all_legs(self) -> list[CallLeg | None]:
+        return [self.a, self.b, *self.offers.values()]
 
     def _offer_of(self, leg: CallLeg) -> int | None:
         for oid, offered in self.offers.items():
@@ -308,7 +329,7 @@ class QueueCall(LineCall):
         if self.uniqueid not in self.engine.calls:
             return
         self._stop_prompts()  # a pending prompt timer must not keep this call's pjsua2 objects alive
-        for leg in (self.a, self.b, *self.offers.values()):
+        for leg in self._all_legs():
             if isinstance(leg, SipLeg):
                 leg.leg.call = None
                 self.engine.legs.discard(leg.leg)
@@ -317,5 +338,92 @@ class QueueCall(LineCall):
 
     def summary(self) -> dict:
         out = super().summary()
-        out.update(queue=self.queue_id, agent=self.agent_id or None, offers=len(self.offers))
+        out.update(
+            queue=self.queue_id, agent=self.agent_id or None, offers=len(self.offers), acd_id=self.acd_id
+        )
         return out
+
+
+class CallbackCall(QueueCall):
+    """The box calls a customer back who kept a place in a queue (telephony.acd StartCallback).
+
+    dialing (the customer's phone rings) -> queued (answered: music while the reserved agent's
+    phone rings) -> answered (bridged; the agent first hears whom it is talking to) -> ended. The
+    engine knows the call by the first call's id (`acd_id`); the CDR gets a row of its own.
+    """
+
+    def __init__(self, runtime: QueueRuntime, leg: CallLeg, number: str, queue_id: str, acd_id: str) -> None:
+        super().__init__(runtime, leg, number, "callback", queue_id, queue_id)
+        self.acd_id = acd_id
+        self.agent_leg: CallLeg | None = None
+
+    def dial(self, caller_id: str, name: str) -> None:
+        self._goto("dialing")
+        self.a.ring(caller_id, name, self.a.peer)
+
+    def ring_agent(self, leg: CallLeg, agent_id: str, agent_number: str) -> None:
+        """The engine connected the reserved agent: ring it, with the customer's number shown."""
+        self.agent_id, self.agent_number, self.agent_leg = agent_id, agent_number, leg
+        self._attach(leg, "agent")
+        self.legs["agent"] = LegRecord("agent", leg.peer, start=utcnow())
+        leg.ring(self.caller, f"callback {self.caller}", leg.peer)
+
+    def leg_alerting(self, leg: CallLeg) -> None:
+        return None
+
+    def leg_answered(self, leg: CallLeg) -> None:
+        if leg is self.a and self.state == "dialing":
+            self.legs["caller"].answer = utcnow()
+            self._goto("queued")
+            self._music(True)
+            self.runtime.callback_outcome(self, "answered")
+        elif leg is self.agent_leg and self.state == "queued":
+            self.legs["agent"].answer = utcnow()
+            self._music(False)
+            self.b, self.answered_at = leg, utcnow()
+            self.status_code, self.disposition = 200, "ANSWERED"
+            self.talk_started = time.monotonic()
+            self._goto("answered")
+            intro = [("agent", self.runtime.say("callback_for", caller=self.caller))]
+            self.intro_pending = len(intro)
+            for side, text in intro:
+                self.runtime.prompts.speak(
+                    text,
+                    self.runtime.language,
+                    self.engine.run_soon,
+                    lambda p, side=side: self._intro_ready(side, p),
+                )
+        else:
+            self._release(leg, NORMAL)
+
+    def leg_ended(self, leg: CallLeg, cause: int) -> None:
+        record = self.legs.get(leg.role)
+        if record is not None and record.end is None:
+            record.end, record.status_code = utcnow(), cause
+        if self.state == "dialing" and leg is self.a:
+            self.disposition = {BUSY: "BUSY"}.get(cause, "NO ANSWER")
+            self.hangup_by = "caller"
+            self._goto("ended")
+            self.runtime.callback_outcome(self, {BUSY: "busy", NO_ANSWER: "no-answer"}.get(cause, "failed"))
+        elif self.state == "queued" and leg is self.agent_leg:  # the reserved agent did not take it
+            self.disposition, self.hangup_by = "NO ANSWER", "agent"
+            self._goto("ended")
+            self._music(False)
+            self._release(self.a, NORMAL)
+            self.runtime.call_ended(self, 0.0)
+        elif self.state == "queued" and leg is self.a:
+            self.disposition, self.hangup_by = "NO ANSWER", "caller"
+            self._goto("ended")
+            self._music(False)
+            if self.agent_leg is not None:
+                self._release(self.agent_leg, NORMAL)
+            self.runtime.call_ended(self, 0.0)
+        elif self.state == "answered" and leg in (self.a, self.b):
+            self.hangup_by = "caller" if leg is self.a else "agent"
+            self._goto("ended")
+            self._release(self.b if leg is self.a else self.a, NORMAL)
+            self.runtime.call_ended(self, time.monotonic() - self.talk_started)
+        self._maybe_finish()
+
+    def _all_legs(self) -> list[CallLeg | None]:
+        return [*super()._all_legs(), self.agent_leg]

@@ -31,6 +31,9 @@ from telephony.acd.events import (
     AgentPause,
     AgentRemoved,
     AgentUnpause,
+    CallbackOutcome,
+    CallbackRequested,
+    CallbackResult,
     CallEnded,
     CallerArrived,
     CallerHangup,
@@ -40,7 +43,7 @@ from telephony.acd.events import (
     QueueRemoved,
     WrapUpEnded,
 )
-from telephony.callcenter.runtime.call import QueueCall
+from telephony.callcenter.runtime.call import CallbackCall, QueueCall
 from telephony.callcenter.runtime.cti import CtiBus
 from telephony.callcenter.runtime.moh import MohPool
 from telephony.callcenter.runtime.supervise import ClickToCall, MonitorCall
@@ -85,6 +88,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "agent": "{agent}号坐席为您服务。",
         "callback": "按{key}键，我们将尽快给您回电。",
         "callback_ok": "好的，我们将给您回电，再见。",
+        "callback_for": "回拨客户{caller}。",
     },
     "en": {
         "periodic": "All our agents are busy. Please hold.",
@@ -93,6 +97,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "agent": "Agent {agent} will serve you.",
         "callback": "Press {key} and we will call you back.",
         "callback_ok": "Thank you, we will call you back. Goodbye.",
+        "callback_for": "Callback to {caller}.",
     },
 }
 
@@ -213,14 +218,14 @@ class QueueRuntime:
         queue_id = self.numbers[number]
         options = self.settings.options.get(queue_id, QueueOptions(number))
         call = QueueCall(self, leg, caller, caller_name, number, queue_id)
-        self.calls[call.uniqueid] = call
+        self.calls[call.acd_id] = call
         log.info("call %s: %s (%s) enters queue %s", call.uniqueid, caller, caller_name, queue_id)
         call.enter(options.moh_class)
-        self.cti.publish("caller-joined", call=call.uniqueid, queue=queue_id, caller=caller, name=caller_name)
+        self.cti.publish("caller-joined", call=call.acd_id, queue=queue_id, caller=caller, name=caller_name)
         from telephony.callcenter.customers import caller_priority
 
         priority = caller_priority(caller)  # a VIP customer (priority > 0) is served first
-        self.feed(CallerArrived(call.uniqueid, queue_id, caller, priority=priority, at=time.monotonic()))
+        self.feed(CallerArrived(call.acd_id, queue_id, caller, priority=priority, at=time.monotonic()))
         return call
 
     def from_sip(self, sipleg: Any, caller: str, caller_name: str, number: str) -> QueueCall:
@@ -228,27 +233,27 @@ class QueueRuntime:
 
     def caller_left(self, call: QueueCall) -> None:
         self._end_monitors(call)
-        self.cti.publish("caller-abandoned", call=call.uniqueid, queue=call.queue_id, caller=call.caller)
-        self.feed(CallerHangup(call.uniqueid, at=time.monotonic()))
+        self.cti.publish("caller-abandoned", call=call.acd_id, queue=call.queue_id, caller=call.caller)
+        self.feed(CallerHangup(call.acd_id, at=time.monotonic()))
 
     def call_ended(self, call: QueueCall, talk_time: float) -> None:
         self._end_monitors(call)
         self.cti.publish(
             "call-ended",
-            call=call.uniqueid,
+            call=call.acd_id,
             queue=call.queue_id,
             agent=call.agent_id,
             caller=call.caller,
             talk_seconds=round(talk_time, 1),
             hangup_by=call.hangup_by,
         )
-        self.feed(CallEnded(call.uniqueid, talk_time, at=time.monotonic()))
+        self.feed(CallEnded(call.acd_id, talk_time, at=time.monotonic()))
 
     def offer_ringing(self, call: QueueCall, offer_id: int) -> None:
         agent = call.offer_agents.get(offer_id, "")
         self.cti.publish(
             "agent-ringing",
-            call=call.uniqueid,
+            call=call.acd_id,
             queue=call.queue_id,
             agent=agent,
             caller=call.caller,
@@ -262,7 +267,7 @@ class QueueRuntime:
 
     def forget(self, call: QueueCall) -> None:
         self._end_monitors(call)
-        self.calls.pop(call.uniqueid, None)
+        self.calls.pop(call.acd_id, None)
         for oid in [o for o, c in self.offer_calls.items() if c is call]:
             self.offer_calls.pop(oid, None)
 
@@ -358,13 +363,13 @@ class QueueRuntime:
             call.agent_id, call.state = "", "queued"  # so detach_caller ends the record cleanly
             if agent_leg is not None:
                 call._release(agent_leg, NORMAL)
-            self.feed(CallEnded(call.uniqueid, time.monotonic() - call.talk_started, at=time.monotonic()))
+            self.feed(CallEnded(call.acd_id, time.monotonic() - call.talk_started, at=time.monotonic()))
         else:
-            self.feed(CallerHangup(call.uniqueid, at=time.monotonic()))
+            self.feed(CallerHangup(call.acd_id, at=time.monotonic()))
         self._end_monitors(call)
-        self.calls.pop(call.uniqueid, None)
+        self.calls.pop(call.acd_id, None)
         leg = call.detach_caller()
-        self.cti.publish("call-transferred", call=call.uniqueid, queue=call.queue_id, target=target)
+        self.cti.publish("call-transferred", call=call.acd_id, queue=call.queue_id, target=target)
         if number in self.numbers:
             self.enter(leg, call.caller, call.caller_name, number)
             return
@@ -439,6 +444,8 @@ class QueueRuntime:
             call = self.offer_calls.pop(action.offer_id, None)
             if call is not None:
                 call.cancel_offer(action.offer_id)
+        elif isinstance(action, act.Connect) and action.offer_id is None:
+            self._connect_callback(action)
         elif isinstance(action, act.Connect):
             call = self.calls.get(action.call_id)
             if call is not None:
@@ -451,7 +458,7 @@ class QueueRuntime:
                 )
                 self.cti.publish(
                     "call-answered",
-                    call=call.uniqueid,
+                    call=call.acd_id,
                     queue=call.queue_id,
                     agent=action.agent_id,
                     caller=call.caller,
@@ -469,9 +476,77 @@ class QueueRuntime:
         elif isinstance(action, act.PlayAnnouncement):
             self._announce(action)
         elif isinstance(action, act.StartCallback):
-            log.warning("queue %s: callback to %s not available yet", action.queue_id, action.number)
+            self._start_callback(action)
         else:
             log.warning("unknown ACD action %r", action)
+
+    # --- callbacks ----------------------------------------------------------------------------------
+
+    def caller_digit(self, call: QueueCall, digit: str) -> None:
+        """A waiting caller pressed a key: the queue's callback key keeps the place and hangs up."""
+        options = self.options(call.queue_id)
+        if not options.callback_key or digit != options.callback_key or call.callback_requested:
+            return
+        try:
+            self.feed(CallbackRequested(call.acd_id, call.caller, at=time.monotonic()))
+        except AcdError as exc:
+            log.info("call %s: callback refused: %s", call.uniqueid, exc)
+            return
+        call.callback_requested = True
+        self.cti.publish("callback-requested", call=call.acd_id, queue=call.queue_id, caller=call.caller)
+        self.prompts.speak(self.say("callback_ok"), self.language, self.engine.run_soon, call.say_goodbye)
+
+    def _start_callback(self, action: act.StartCallback) -> None:
+        options = self.options(action.queue_id)
+        try:
+            leg = self._agent_leg(action.number)
+        except Exception as exc:  # a number the box cannot reach: the engine retries or gives up
+            log.info("callback %s to %s: %s", action.call_id, action.number, exc)
+            self.feed(CallbackOutcome(action.call_id, CallbackResult.FAILED, at=time.monotonic()))
+            return
+        call = CallbackCall(self, leg, action.number, action.queue_id, action.call_id)
+        call.moh_class = options.moh_class
+        self.calls[action.call_id] = call
+        self.cti.publish(
+            "callback-started",
+            call=action.call_id,
+            queue=action.queue_id,
+            agent=action.agent_id,
+            caller=action.number,
+            attempt=action.attempt,
+        )
+        call.dial(options.number, options.name or options.number)
+
+    def callback_outcome(self, call: QueueCall, result: str) -> None:
+        if result != "answered":
+            self.calls.pop(call.acd_id, None)
+        self.feed(CallbackOutcome(call.acd_id, CallbackResult(result), at=time.monotonic()))
+
+    def _connect_callback(self, action: act.Connect) -> None:
+        call = self.calls.get(action.call_id)
+        contact = self.contacts.get(action.agent_id)
+        if not isinstance(call, CallbackCall) or contact is None:
+            log.warning("callback %s: nothing to connect agent %s to", action.call_id, action.agent_id)
+            if call is not None:
+                call.leave(NORMAL)
+            self.feed(CallEnded(action.call_id, 0.0, at=time.monotonic()))
+            return
+        try:
+            leg = self._agent_leg(contact)
+        except Exception as exc:  # the agent's phone cannot be rung: the customer is let go
+            log.warning("callback %s: cannot ring agent %s: %s", action.call_id, action.agent_id, exc)
+            call.leave(NORMAL)
+            self.feed(CallEnded(action.call_id, 0.0, at=time.monotonic()))
+            return
+        call.ring_agent(leg, action.agent_id, action.agent_number)
+        self.cti.publish(
+            "agent-ringing",
+            call=action.call_id,
+            queue=call.queue_id,
+            agent=action.agent_id,
+            caller=call.caller,
+            name="callback",
+        )
 
     def say(self, key: str, **values: object) -> str:
         return TEXTS[self.language][key].format(**values)
@@ -497,7 +572,7 @@ class QueueRuntime:
         if options.callback_key:
             text += ("" if self.language == "zh-CN" else " ") + self.say("callback", key=options.callback_key)
         if text:
-            self.cti.publish("announcement", call=call.uniqueid, queue=action.queue_id, text=text)
+            self.cti.publish("announcement", call=call.acd_id, queue=action.queue_id, text=text)
             self.prompts.speak(text, self.language, self.engine.run_soon, call.play_prompt)
 
     def intro(self, call: QueueCall, agent_number: str) -> list[tuple[str, str]]:
@@ -565,7 +640,7 @@ class QueueRuntime:
             call.queue_id = dest.target  # the engine already put it there; keep the music going
             return
         if dest.kind in (TargetKind.EXTENSION, TargetKind.EXTERNAL) and self.engine.lines is not None:
-            self.calls.pop(call.uniqueid, None)
+            self.calls.pop(call.acd_id, None)
             leg = call.detach_caller()
             from telephony.calls.line import LineCall
 
