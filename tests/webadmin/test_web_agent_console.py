@@ -330,3 +330,17 @@ def test_console_speaks_chinese(seeded, acd_core):
 
 def test_supervisor_may_not_use_the_agent_console(seeded, acd_core):
     assert supervisor_client(seeded).get("/agent").status == 403
+
+
+def test_an_admin_account_with_the_agent_role_is_no_agent_and_keeps_its_session(seeded, acd_core):
+    from tests.webadmin.conftest import login
+    from webadmin import auth
+
+    AdminUser.create(
+        username="agent7", password_hash=auth.hash_password("Agent-passw0rd"), role="agent", language="en"
+    )
+    client = Client(seeded, remote_addr="192.0.2.88")
+    assert login(client, "agent7", "Agent-passw0rd").status == 303
+    assert client.get("/agent").status == 403
+    assert client.get("/agent").status == 403  # still logged in: not mistaken for a stale agent session
+    assert client.submit("/agent/login", "/logout", {}).location == "/login"

@@ -58,7 +58,7 @@ def agent_only(*, api: bool = False) -> Callable[[Callable[..., Any]], Callable[
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             user = auth.current_user()
             agent = agent_auth.agent_of(user)
-            if agent is None and user is not None and user.role == "agent":
+            if agent is None and agent_auth.is_stand_in(user):
                 auth.end_session(auth.current_session())
                 bottle.request.environ["pbx.session"] = None
                 context.delete_cookie(auth.SESSION_COOKIE)

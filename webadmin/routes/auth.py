@@ -7,7 +7,7 @@ import logging
 import bottle
 
 from webadmin import auth, context, i18n
-from webadmin.services import users
+from webadmin.services import agent_auth, users
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +62,8 @@ def login_submit() -> str:
 def logout() -> None:
     session = auth.current_session()
     context.audit("logout", target=session.user.username)
-    # An agent (webadmin.services.agent_auth) logs in again with its number and PIN.
-    page = "/agent/login" if session.user.role == "agent" else "/login"
+    # An agent's stand-in user logs in again with its number and PIN.
+    page = "/agent/login" if agent_auth.is_stand_in(session.user) else "/login"
     auth.end_session(session)
     bottle.request.environ["pbx.session"] = None
     context.delete_cookie(auth.SESSION_COOKIE)

@@ -7,9 +7,9 @@ this module only knows what a valid request looks like.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from telephony.control.client import ControlClient
@@ -129,7 +129,7 @@ def parse_target(text: str, field: str = "target") -> str:
 # --- the live view ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class QueueCall:
     """A call of a queue as pbx-core's status lists it."""
 
@@ -186,23 +186,9 @@ class AcdLive:
         calls = status.get("calls", []) if isinstance(status, dict) else []
         return [c for c in calls if isinstance(c, dict)]
 
-    def queue_calls(self, calls: list[dict[str, Any]] | None = None) -> list[QueueCall]:
+    def queue_calls(self) -> list[QueueCall]:
         """Return the calls pbx-core has in its queues (waiting, ringing agents, or answered)."""
-        out = []
-        for c in self.status_calls() if calls is None else calls:
-            if not c.get("queue") or c.get("monitor"):
-                continue
-            out.append(
-                QueueCall(
-                    call=str(c.get("uniqueid", "")),
-                    caller=str(c.get("caller", "")),
-                    queue=str(c.get("queue", "")),
-                    agent=str(c.get("agent") or ""),
-                    state=str(c.get("state", "")),
-                    start=str(c.get("start") or ""),
-                )
-            )
-        return out
+        return queue_calls_in(self.status_calls())
 
     def call_of_agent(self, number: str, snap: dict[str, Any] | None = None) -> QueueCall | None:
         """Return the queue call the agent is ringing for, talking on or wrapping up, if any."""
@@ -210,8 +196,7 @@ class AcdLive:
         call_id = (row or {}).get("call_id")
         if not call_id:
             return None
-        calls = self.status_calls()
-        for call in self.queue_calls(calls):
+        for call in self.queue_calls():
             if call.call == call_id:
                 return call
         # Wrap-up: the call has ended; what is left is its id and queue.
@@ -223,9 +208,6 @@ class AcdLive:
         if row is not None and row.get("call_id") == call_id:
             return True
         return any(c.call == call_id and c.agent == number for c in self.queue_calls())
-
-    def monitor_sessions(self, calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [c for c in calls if c.get("monitor")]
 
     # --- agent state
 
@@ -261,6 +243,25 @@ class AcdLive:
 
     def monitor_mode(self, session: str, mode: str) -> None:
         self._post("/acd/monitor/mode", {"session": session, "mode": mode})
+
+
+def queue_calls_in(calls: list[dict[str, Any]]) -> list[QueueCall]:
+    """Pick the queue calls (not monitor sessions, not other calls) out of pbx-core's status list."""
+    out = []
+    for c in calls:
+        if not c.get("queue") or c.get("monitor"):
+            continue
+        out.append(
+            QueueCall(
+                call=str(c.get("uniqueid", "")),
+                caller=str(c.get("caller", "")),
+                queue=str(c.get("queue", "")),
+                agent=str(c.get("agent") or ""),
+                state=str(c.get("state", "")),
+                start=str(c.get("start") or ""),
+            )
+        )
+    return out
 
 
 def queue_names() -> dict[str, str]:
@@ -303,7 +304,7 @@ def board(snap: dict[str, Any], calls: list[dict[str, Any]] | None, language: st
                 },
             }
         )
-    live_calls = AcdLive(None).queue_calls(calls) if calls is not None else []
+    live_calls = queue_calls_in(calls) if calls is not None else []
     by_id = {c.call: c for c in live_calls}
     labels = {p.code: p.label(language) for p in PauseCode.select()}
     agents = []
@@ -342,6 +343,6 @@ def board(snap: dict[str, Any], calls: list[dict[str, Any]] | None, language: st
         "totals": totals,
         "queues": queues,
         "agents": agents,
-        "calls": [c.__dict__ for c in live_calls],
+        "calls": [dataclasses.asdict(c) for c in live_calls],
         "monitors": [c for c in (calls or []) if c.get("monitor")],
     }

@@ -68,9 +68,14 @@ def web_user(agent: Agent, language: str) -> AdminUser:
     return user
 
 
+def is_stand_in(user: AdminUser | None) -> bool:
+    """Return whether `user` is an agent's stand-in web user (not a person's admin account)."""
+    return user is not None and user.role == "agent" and user.username.startswith(WEB_PREFIX)
+
+
 def agent_of(user: AdminUser | None) -> Agent | None:
     """Return the enabled Agent a stand-in web user stands for, or None if it no longer does."""
-    if user is None or user.role != "agent" or not user.username.startswith(WEB_PREFIX):
+    if not is_stand_in(user):
         return None
     number = user.username[len(WEB_PREFIX) :]
     agent = Agent.get_or_none(Agent.number == number)
