@@ -208,7 +208,6 @@ def _console_page(agent: Agent) -> str:
         default_contact=state["contact"] or agent.default_extension or "",
         token_issued=agent_auth.token_issued(agent),
         new_token=bottle.request.environ.get("pbx.new_token"),
-        states=acd.AGENT_STATES,
     )
 
 
