@@ -259,6 +259,11 @@ class Engine:
         from_name, caller = caller_identity(event.message)
         caller_name = self.extension_name(caller) or from_name
         callee = request_uri_user(event.message)
+        if self.queues is not None and self.queues.is_feature_code(callee):
+            from telephony.calls.legs import SipLeg
+
+            self.queues.features.handle(SipLeg(self, leg, caller, inbound=True), caller, callee)
+            return
         if self.queues is not None and self.queues.queue_of(callee):
             self.queues.from_sip(leg, caller, caller_name, callee)
             return

@@ -223,6 +223,10 @@ class LineService:
     def route(self, call: LineCall, digits: str, permission: str) -> None:
         """Route dialed digits from any caller leg; a failure ends the call with a cause."""
         queues = self.engine.queues
+        if queues is not None and queues.is_feature_code(digits):
+            call.hand_over()  # the feature code's own call record takes the caller leg
+            queues.features.handle(call.a, call.caller, digits)
+            return
         if queues is not None and queues.queue_of(digits):
             call.hand_over()  # the queue's own call record takes the caller leg
             queues.enter(call.a, call.caller, call.caller_name, digits)

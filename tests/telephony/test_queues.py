@@ -13,6 +13,7 @@ from tests.support import audio
 from tests.support.box import Box, wait_until
 
 SECRET = "Secr3tPass9"
+PIN = "24680"
 FREQS = [450, 600, 1000, 1400]
 
 
@@ -29,6 +30,8 @@ def cc_box(tmp_path_factory):
     agents = {}
     for n, ext in (("801", "1011"), ("802", "1012"), ("803", "1013")):
         agents[n] = Agent.create(number=n, name=f"Agent {n}", default_extension=ext)
+        agents[n].set_pin(PIN)
+        agents[n].save()
     for n in ("801", "802"):
         QueueMember.create(queue=sales, agent=agents[n])
     for pos, n in enumerate(("801", "802", "803")):
@@ -520,3 +523,33 @@ def test_caller_presses_the_callback_key_hangs_up_and_is_called_back_when_the_ag
     wait_until(lambda: "completed" in acd_events(cc_box, call_id), 10, "the callback's completion")
     kinds = acd_events(cc_box, call_id)
     assert "callback-requested" in kinds and "abandoned" not in kinds and "answered" in kinds
+
+
+def test_agent_logs_in_pauses_readies_and_logs_out_with_feature_codes_from_its_phone(
+    cc_box, phones, phone_host
+):
+    desk = phones("1011")
+
+    def dial(code: str) -> None:
+        call = desk.call(code)
+        phone_host.wait(lambda: call.confirmed, 10, f"{code} answered")
+        phone_host.wait(lambda: call.disconnected, 15, f"{code} said its piece and hung up")
+
+    try:
+        dial("*91801*13579")  # wrong PIN
+        assert agent_state(cc_box, "801") == "logged-out"
+        dial(f"*91801*{PIN}")
+        row = next(a for a in snapshot(cc_box)["agents"] if a["agent_id"] == "801")
+        assert (row["state"], row["contact"]) == ("idle", "1011")
+        dial("*93")
+        assert agent_state(cc_box, "801") == "paused"
+        assert (
+            next(a for a in snapshot(cc_box)["agents"] if a["agent_id"] == "801")["pause_reason"] == "LUNCH"
+        )
+        dial("*94")
+        assert agent_state(cc_box, "801") == "idle"
+        dial("*92")
+        assert agent_state(cc_box, "801") == "logged-out"
+    finally:
+        if agent_state(cc_box, "801") != "logged-out":
+            cc_box.control.post("/acd/agents/logout", {"agent": "801"})

@@ -45,6 +45,7 @@ from telephony.acd.events import (
 )
 from telephony.callcenter.runtime.call import CallbackCall, QueueCall
 from telephony.callcenter.runtime.cti import CtiBus
+from telephony.callcenter.runtime.features import FeatureCodes, is_feature_code
 from telephony.callcenter.runtime.moh import MohPool
 from telephony.callcenter.runtime.supervise import ClickToCall, MonitorCall
 from telephony.calls.legs import BUSY, NORMAL, CallLeg, SipLeg
@@ -140,6 +141,7 @@ class QueueRuntime:
         self.contacts: dict[str, str] = {}  # agent id -> where it is logged in
         self.monitors: dict[str, MonitorCall] = {}  # monitor call id -> session
         self.prompts = Prompts(engine.cfg.media_dir)
+        self.features = FeatureCodes(self)
         self.language = "zh-CN"
         self.moh = MohPool(engine.cfg.media_dir)
         self.cti = CtiBus()
@@ -206,6 +208,10 @@ class QueueRuntime:
 
         logins = {a: {"contact": c, "pause": self.paused.get(a, "")} for a, c in self.contacts.items()}
         self.writer.run(lambda: recovery.save_logins(logins))
+
+    @staticmethod
+    def is_feature_code(number: str) -> bool:
+        return is_feature_code(number)
 
     def queue_of(self, number: str) -> str | None:
         """The queue a dialed number reaches, if any."""
