@@ -48,6 +48,8 @@ def cc_box(tmp_path_factory):
     QueueMember.create(queue=announced, agent=agents["803"])
     callback = Queue.create(number="6003", name="Callback", callback_enabled=True, callback_key="1")
     QueueMember.create(queue=callback, agent=agents["802"])
+    survey = Queue.create(number="6004", name="Survey", survey_enabled=True)
+    QueueMember.create(queue=survey, agent=agents["801"])
     quiet = box.cfg.media_dir / "moh" / "quiet.wav"
     quiet.parent.mkdir(parents=True, exist_ok=True)
     audio.write_tone(quiet, 1000, seconds=2.0, amplitude=0)  # silent hold music: only prompts are heard
@@ -553,3 +555,37 @@ def test_agent_logs_in_pauses_readies_and_logs_out_with_feature_codes_from_its_p
     finally:
         if agent_state(cc_box, "801") != "logged-out":
             cc_box.control.post("/acd/agents/logout", {"agent": "801"})
+
+
+def test_after_the_agent_hangs_up_the_caller_rates_the_service_and_the_score_is_stored(
+    cc_box, phones, phone_host, agents, tones
+):
+    from telephony.models.callcenter import SurveyScore
+
+    caller = phones("1001")
+    agent = phones("1011")
+    agent.play_path = tones[1000]
+    agents("801", "1011")
+    call = caller.call("6004")
+    phone_host.wait(lambda: agent.incoming and agent.incoming[-1].confirmed, 10, "agent 801 answers")
+    call_id = queue_call_id(cc_box, "6004")
+    heard(call, phone_host, 1.0)
+    agent.incoming[-1].hangup_now()
+    phone_host.wait(lambda: agent.incoming[-1].disconnected, 10, "the agent gone")
+    assert not call.disconnected  # the caller stays on for the survey
+    mark = call.recorded_seconds()
+    phone_host.wait(lambda: call.recorded_seconds() > mark + 3, 10, "the survey question")
+    question = audio.read_pcm(call.record_path)[int(mark * audio.RATE) :]
+    assert audio.rms(question) > 300  # the question reaches the caller
+    call.dialDtmf("4")
+    phone_host.wait(lambda: call.disconnected, 20, "thanks and goodbye")
+
+    def stored() -> list:
+        cc_box.db()
+        return list(SurveyScore.select().where(SurveyScore.call_id == call_id))
+
+    wait_until(lambda: stored(), 10, "the score stored")
+    row = stored()[0]
+    assert (row.score, row.agent, row.queue) == (4, "801", "6004")
+    cdr = next(c for c in cc_box.cdrs() if c.uniqueid == call_id)
+    assert (cdr.disposition, cdr.hangup_by) == ("ANSWERED", "agent")

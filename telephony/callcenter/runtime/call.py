@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+SURVEY_WAIT = 10.0  # seconds the caller has to press a score after the survey question
+
 
 def offer_result(cause: int) -> OfferResult:
     """How an agent's ringing leg ended before answer, in the engine's terms."""
@@ -124,11 +126,12 @@ class QueueCall(LineCall):
         )
 
     def leave(self, cause: int = NORMAL, disposition: str = "") -> None:
-        """The engine is done with the caller (overflow to nowhere, removed queue): hang up."""
+        """The engine is done with the caller (overflow to nowhere, removed queue, survey over): hang up."""
         if self.state == "ended":
             return
         self.disposition = disposition or self.disposition or "NO ANSWER"
-        self.hangup_by = "system"
+        if self.state not in ("survey", "surveyed"):  # after a survey the agent's hang-up stays on record
+            self.hangup_by = "system"
         self._end_queued()
         self._goto("ended")
         self._release(self.a, cause)
@@ -266,12 +269,49 @@ class QueueCall(LineCall):
             self._goto("ended")
             if not self.callback_requested:  # hanging up after choosing a callback is no abandon
                 self.runtime.caller_left(self)
+        elif self.state == "answered" and leg is self.b and self.runtime.options(self.queue_id).survey:
+            self.hangup_by = "agent"  # the caller stays on for the satisfaction survey
+            self.runtime.call_ended(self, time.monotonic() - self.talk_started)
+            self._goto("survey")
+            self.runtime.prompts.speak(
+                self.runtime.say("survey"), self.runtime.language, self.engine.run_soon, self._survey_ask
+            )
+            return
+        elif self.state in ("survey", "surveyed") and leg is self.a:
+            self._stop_prompts()
+            self._goto("ended")
         elif self.state == "answered" and leg in (self.a, self.b):
             self.hangup_by = "caller" if leg is self.a else "agent"
             self._goto("ended")
             self._release(self.b if leg is self.a else self.a, NORMAL)
             self.runtime.call_ended(self, time.monotonic() - self.talk_started)
         self._maybe_finish()
+
+    # --- the satisfaction survey after the agent hung up -------------------------------------------
+
+    def _survey_ask(self, path) -> None:
+        if self.state != "survey":
+            return
+        med = self.a.media()
+        seconds = self._play(path, med) if path is not None and med is not None else 0.0
+        self.prompt_timer = self.engine.call_later(seconds + SURVEY_WAIT, lambda: self.leave(NORMAL))
+
+    def _survey_digit(self, digit: str) -> None:
+        if digit not in "12345" or not digit:
+            return
+        self._stop_prompts()
+        self._goto("surveyed")
+        self.runtime.survey_score(self, int(digit))
+        self.runtime.prompts.speak(
+            self.runtime.say("survey_thanks"), self.runtime.language, self.engine.run_soon, self._survey_done
+        )
+
+    def _survey_done(self, path) -> None:
+        if self.state != "surveyed":
+            return
+        med = self.a.media()
+        seconds = self._play(path, med) if path is not None and med is not None else 0.0
+        self.prompt_timer = self.engine.call_later(seconds + 0.2, lambda: self.leave(NORMAL))
 
     def on_leg_media(self, sipleg: object) -> None:
         leg = getattr(sipleg, "wrapper", None)
@@ -283,9 +323,13 @@ class QueueCall(LineCall):
             self.bridge()
 
     def on_leg_dtmf(self, sipleg: object, digit: str) -> None:
-        """Engine hook: a digit from the caller (callback key) while waiting."""
-        if getattr(sipleg, "wrapper", None) is self.a and self.state == "queued":
+        """Engine hook: a digit from the caller: the callback key while waiting, a survey score."""
+        if getattr(sipleg, "wrapper", None) is not self.a:
+            return
+        if self.state == "queued":
             self.runtime.caller_digit(self, digit)
+        elif self.state == "survey":
+            self._survey_digit(digit)
 
     def say_goodbye(self, path) -> None:
         """Confirm the callback, then hang up the caller (the engine keeps the place)."""

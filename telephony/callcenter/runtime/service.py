@@ -90,6 +90,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "callback": "按{key}键，我们将尽快给您回电。",
         "callback_ok": "好的，我们将给您回电，再见。",
         "callback_for": "回拨客户{caller}。",
+        "survey": "请对本次服务评分，非常满意请按5，不满意请按1。",
+        "survey_thanks": "感谢您的评价，再见。",
     },
     "en": {
         "periodic": "All our agents are busy. Please hold.",
@@ -99,6 +101,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "callback": "Press {key} and we will call you back.",
         "callback_ok": "Thank you, we will call you back. Goodbye.",
         "callback_for": "Callback to {caller}.",
+        "survey": "Please rate our service: press 5 if you were very satisfied, 1 if not at all.",
+        "survey_thanks": "Thank you for your rating. Goodbye.",
     },
 }
 
@@ -553,6 +557,17 @@ class QueueRuntime:
             caller=call.caller,
             name="callback",
         )
+
+    def survey_score(self, call: QueueCall, score: int) -> None:
+        """Store the caller's rating with the call, the agent and the queue (off the loop)."""
+        from telephony.models.callcenter import SurveyScore
+
+        call_id, agent, queue = call.acd_id, call.agent_id, call.queue_id
+        self.cti.publish("survey", call=call_id, queue=queue, agent=agent, score=score)
+        if self.writer is not None:
+            self.writer.run(
+                lambda: SurveyScore.create(call_id=call_id, agent=agent, queue=queue, score=score)
+            )
 
     def say(self, key: str, **values: object) -> str:
         return TEXTS[self.language][key].format(**values)
