@@ -166,7 +166,8 @@ class FakeAcdCore(FakeCore):
             self.next_id += 1
             return 200, {"ok": True, "session": f"mon-{self.next_id}"}
         elif path in ("/acd/calls/hangup", "/acd/calls/transfer"):
-            if not any(c["uniqueid"] == body.get("call") for c in self.queue_calls):
+            # pbx-core knows a queue call by its ACD id (the CDR's id unless it is a callback).
+            if not any(c.get("acd_id", c["uniqueid"]) == body.get("call") for c in self.queue_calls):
                 return 404, {"error": f"no queue call {body.get('call')!r}"}
         return 200, {"ok": True}
 

@@ -40,7 +40,8 @@ def busy_core(core) -> None:
     core.queue_calls[0].update(state="answered", agent="801")
     core.set_agent("802", state="paused", pause_reason="LUNCH", contact="1012", time_in_state=3725.0)
     core.queue_calls.append(
-        {"uniqueid": "q-2", "caller": "13911112222", "callee": "6001", "state": "queued", "queue": "6001"}
+        # A callback: the CDR's id is its own, the ACD (and every action) knows the first call's.
+        {"uniqueid": "cdr-2", "acd_id": "q-2", "caller": "13911112222", "state": "queued", "queue": "6001"}
     )
     core.set_queue("6000", serving=1, logged_out=0, paused=1)
     core.set_queue("6001", waiting=1, longest_wait=42.4, paused=1, logged_out=0)

@@ -253,7 +253,9 @@ def queue_calls_in(calls: list[dict[str, Any]]) -> list[QueueCall]:
             continue
         out.append(
             QueueCall(
-                call=str(c.get("uniqueid", "")),
+                # The ACD's id of the call (a callback keeps its first call's), which the snapshot,
+                # the CTI events and the call actions use; older cores list only the CDR's.
+                call=str(c.get("acd_id") or c.get("uniqueid", "")),
                 caller=str(c.get("caller", "")),
                 queue=str(c.get("queue", "")),
                 agent=str(c.get("agent") or ""),
