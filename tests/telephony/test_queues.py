@@ -7,6 +7,8 @@ hold while waiting, the caller's and the agent's tones across the bridge once co
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from tests.support import audio
@@ -589,3 +591,51 @@ def test_after_the_agent_hangs_up_the_caller_rates_the_service_and_the_score_is_
     assert (row.score, row.agent, row.queue) == (4, "801", "6004")
     cdr = next(c for c in cc_box.cdrs() if c.uniqueid == call_id)
     assert (cdr.disposition, cdr.hangup_by) == ("ANSWERED", "agent")
+
+
+def test_sipp_callers_in_a_round_robin_queue_are_spread_evenly_over_the_agents(
+    cc_box, phones, phone_host, agents
+):
+    import subprocess
+    from pathlib import Path
+
+    from tests.support.box import free_port
+
+    desks = {n: phones(ext) for n, ext in (("801", "1011"), ("802", "1012"), ("803", "1013"))}
+    for n, ext in (("801", "1011"), ("802", "1012"), ("803", "1013")):
+        agents(n, ext)
+    scenario = Path(__file__).resolve().parents[1] / "sipp" / "queue_caller.xml"
+    port = free_port(socket.SOCK_DGRAM)
+    sipp = subprocess.Popen(
+        ["sipp", cc_box.sip, "-sf", str(scenario), "-i", "127.0.0.1", "-p", str(port), "-s", "6001"]
+        + [
+            "-key",
+            "caller",
+            "1002",
+            "-au",
+            "1002",
+            "-ap",
+            SECRET,
+            "-d",
+            "1500",
+            "-m",
+            "6",
+            "-l",
+            "1",
+            "-r",
+            "2",
+        ]
+        + ["-timeout", "60s", "-recv_timeout", "15000", "-nostdin", "-trace_err"],
+        cwd=cc_box.cfg.data_dir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        phone_host.wait(lambda: sipp.poll() is not None, 60, "SIPp's 6 calls to the queue")
+    finally:
+        if sipp.poll() is None:
+            sipp.kill()
+    assert sipp.returncode == 0, sipp.stderr.read().decode(errors="replace")[-500:]
+    rung = {n: len(p.incoming) for n, p in desks.items()}
+    assert rung == {"801": 2, "802": 2, "803": 2}  # round-robin: each agent in turn, twice round
+    assert all("1002" in c.invite for p in desks.values() for c in p.incoming)
