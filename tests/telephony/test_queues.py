@@ -36,6 +36,7 @@ def cc_box(tmp_path_factory):
         agents[n].save()
     for n in ("801", "802"):
         QueueMember.create(queue=sales, agent=agents[n])
+    QueueMember.create(queue=sales, agent=agents["803"], kind="dynamic")
     for pos, n in enumerate(("801", "802", "803")):
         QueueMember.create(queue=support, agent=agents[n], position=pos)
     PauseCode.create(code="LUNCH", label_zh="午餐", label_en="Lunch")
@@ -50,6 +51,7 @@ def cc_box(tmp_path_factory):
     QueueMember.create(queue=announced, agent=agents["803"])
     callback = Queue.create(number="6003", name="Callback", callback_enabled=True, callback_key="1")
     QueueMember.create(queue=callback, agent=agents["802"])
+    Queue.create(number="6005", name="Overflow", max_wait=3, timeout_kind="extension", timeout_target="1012")
     survey = Queue.create(number="6004", name="Survey", survey_enabled=True)
     QueueMember.create(queue=survey, agent=agents["801"])
     quiet = box.cfg.media_dir / "moh" / "quiet.wav"
@@ -639,3 +641,37 @@ def test_sipp_callers_in_a_round_robin_queue_are_spread_evenly_over_the_agents(
     rung = {n: len(p.incoming) for n, p in desks.items()}
     assert rung == {"801": 2, "802": 2, "803": 2}  # round-robin: each agent in turn, twice round
     assert all("1002" in c.invite for p in desks.values() for c in p.incoming)
+
+
+def test_dynamic_member_joins_a_queue_gets_its_calls_then_leaves(cc_box, phones, phone_host, agents):
+    from telephony.errors import ControlError
+
+    caller = phones("1001")
+    desk = phones("1013", answer=0)
+    agents("803", "1013")
+    with pytest.raises(ControlError, match="may not join queue 6001"):  # a static member there
+        cc_box.control.post("/acd/agents/join", {"agent": "803", "queue": "6001"})
+    call = caller.call("6000")
+    phone_host.wait(lambda: call.confirmed, 10, "the queue to answer")
+    assert not desk.incoming  # not a member of 6000 until it joins
+    cc_box.control.post("/acd/agents/join", {"agent": "803", "queue": "6000"})
+    phone_host.wait(lambda: desk.incoming, 10, "the joined agent's phone to ring")
+    cc_box.control.post("/acd/agents/leave", {"agent": "803", "queue": "6000"})
+    phone_host.wait(lambda: desk.incoming[-1].disconnected, 10, "ringing to stop when it leaves")
+    call.hangup_now()
+    phone_host.wait(lambda: call.disconnected, 10, "hang up")
+
+
+def test_caller_waiting_past_max_wait_overflows_to_the_timeout_extension(cc_box, phones, phone_host):
+    caller = phones("1001")
+    target = phones("1012", answer=0)
+    call = caller.call("6005")
+    phone_host.wait(lambda: call.confirmed, 10, "the queue to answer")
+    call_id = queue_call_id(cc_box, "6005")
+    phone_host.wait(lambda: target.incoming, 10, "the overflow extension to ring after 3 s")
+    assert "1001" in target.incoming[-1].invite
+    target.incoming[-1].answer_with(200)
+    phone_host.wait(lambda: target.incoming[-1].confirmed, 10, "the overflow call answered")
+    wait_until(lambda: "overflowed" in acd_events(cc_box, call_id), 10, "the overflow record")
+    call.hangup_now()
+    phone_host.wait(lambda: target.incoming[-1].disconnected, 10, "the overflow call ended")

@@ -25,6 +25,8 @@ def engine_handlers(runtime: QueueRuntime) -> dict[str, Callable[[dict], Any]]:
         "acd_pause": lambda args: _ok(runtime.pause(_need(args, "agent"), _need(args, "reason"))),
         "acd_unpause": lambda args: _ok(runtime.unpause(_need(args, "agent"))),
         "acd_wrapup_end": lambda args: _ok(runtime.end_wrap_up(_need(args, "agent"))),
+        "acd_join": lambda args: _ok(runtime.join(_need(args, "agent"), _need(args, "queue"))),
+        "acd_leave": lambda args: _ok(runtime.leave(_need(args, "agent"), _need(args, "queue"))),
         "acd_hangup": lambda args: _ok(runtime.hangup(_need(args, "call"))),
         "acd_transfer": lambda args: _ok(runtime.transfer(_need(args, "call"), _need(args, "target"))),
         "acd_monitor": lambda args: {
@@ -48,6 +50,8 @@ ENGINE_ROUTES = {
     "POST /acd/agents/pause": "acd_pause",
     "POST /acd/agents/unpause": "acd_unpause",
     "POST /acd/agents/wrapup_end": "acd_wrapup_end",
+    "POST /acd/agents/join": "acd_join",
+    "POST /acd/agents/leave": "acd_leave",
     "POST /acd/calls/hangup": "acd_hangup",
     "POST /acd/calls/transfer": "acd_transfer",
     "POST /acd/monitor": "acd_monitor",

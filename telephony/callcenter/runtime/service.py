@@ -26,6 +26,8 @@ from telephony.acd.errors import AcdError
 from telephony.acd.events import (
     AcdEvent,
     AgentConfigured,
+    AgentJoinQueue,
+    AgentLeaveQueue,
     AgentLogin,
     AgentLogout,
     AgentPause,
@@ -311,6 +313,22 @@ class QueueRuntime:
         self.paused.pop(agent_id, None)
         self._save_logins()
         self.cti.publish("agent-state", agent=agent_id, state="ready")
+
+    def join(self, agent_id: str, queue_id: str) -> None:
+        """A logged-in agent joins a queue it is a dynamic member of (settings from its membership)."""
+        from telephony.callcenter.builder import dynamic_member
+
+        spec = dynamic_member(queue_id, agent_id)
+        if spec is None:
+            raise ValueError(f"agent {agent_id} may not join queue {queue_id} (no dynamic membership)")
+        self.feed(
+            AgentJoinQueue(agent_id, queue_id, spec.penalty, spec.skill, spec.weight, at=time.monotonic())
+        )
+        self.cti.publish("agent-state", agent=agent_id, state="join", queue=queue_id)
+
+    def leave(self, agent_id: str, queue_id: str) -> None:
+        self.feed(AgentLeaveQueue(agent_id, queue_id, at=time.monotonic()))
+        self.cti.publish("agent-state", agent=agent_id, state="leave", queue=queue_id)
 
     def end_wrap_up(self, agent_id: str) -> None:
         self.feed(WrapUpEnded(agent_id, at=time.monotonic()))
