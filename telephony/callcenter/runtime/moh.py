@@ -43,12 +43,20 @@ def write_default_music(path: Path, note_s: float = 0.5, amplitude: int = 6000) 
     return path
 
 
+def _stamp(path: Path) -> tuple[int, int]:
+    """Tell a file from its replacement: an upload renames a new file (inode) over the old one."""
+    st = path.stat()
+    return st.st_ino, st.st_mtime_ns
+
+
 class MohPool:
     """Looping players by class, created on first use; listeners are bridge ports of callers."""
 
     def __init__(self, media_dir: Path) -> None:
         self.dir = media_dir / "moh"
         self.players: dict[str, pj.AudioMediaPlayer] = {}
+        self.opened: dict[str, tuple[int, int]] = {}  # class -> (inode, mtime ns) of the file it plays
+        self.listeners: dict[str, list[pj.AudioMedia]] = {}  # class -> callers hearing it now
 
     def player(self, moh_class: str) -> pj.AudioMediaPlayer:
         name = moh_class or DEFAULT_CLASS
@@ -63,14 +71,18 @@ class MohPool:
         player = pj.AudioMediaPlayer()
         player.createPlayer(str(path), 0)  # 0: loop
         self.players[name] = player
+        self.opened[name] = _stamp(path)
         log.info("music on hold %r: %s", name, path)
         return player
 
     def start(self, moh_class: str, listener: pj.AudioMedia) -> None:
         self.player(moh_class).startTransmit(listener)
+        self.listeners.setdefault(moh_class or DEFAULT_CLASS, []).append(listener)
 
     def stop(self, moh_class: str, listener: pj.AudioMedia) -> None:
-        player = self.players.get(moh_class or DEFAULT_CLASS) or self.players.get(DEFAULT_CLASS)
+        name = moh_class or DEFAULT_CLASS
+        self.listeners[name] = [m for m in self.listeners.get(name, []) if m is not listener]
+        player = self.players.get(name) or self.players.get(DEFAULT_CLASS)
         if player is None:
             return
         try:
@@ -78,5 +90,33 @@ class MohPool:
         except pj.Error:
             pass  # the listener's port is already gone
 
+    def reload(self) -> None:
+        """Reopen the classes whose file changed or went away (an upload, a delete in the web admin).
+
+        Callers hearing one move to the new file at once: dropping the old player alone would
+        leave them in silence until their next announcement.
+        """
+        for name, stamp in list(self.opened.items()):
+            path = self.dir / f"{name}.wav"
+            if path.exists() and _stamp(path) == stamp:
+                continue
+            old = self.players.pop(name)
+            del self.opened[name]
+            listeners = self.listeners.get(name, [])
+            for med in listeners:
+                try:
+                    old.stopTransmit(med)
+                except pj.Error:
+                    pass  # the listener's port is already gone
+            new = self.player(name) if listeners else None  # the default's player if the file is gone
+            for med in listeners:
+                try:
+                    new.startTransmit(med)
+                except pj.Error:
+                    pass  # the caller hung up meanwhile
+            log.info("music on hold %r: file changed; %d callers moved to the new one", name, len(listeners))
+
     def close(self) -> None:
         self.players.clear()
+        self.opened.clear()
+        self.listeners.clear()

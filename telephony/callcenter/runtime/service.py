@@ -186,6 +186,7 @@ class QueueRuntime:
         self._after()
         if self.webhooks is not None:
             self.webhooks.reload()
+        self.moh.reload()  # music-on-hold files the web admin replaced or deleted
 
     def _restore(self, now: float) -> None:
         """At start: the logins saved before the last stop, and the outcome of calls it cut off."""
