@@ -14,8 +14,8 @@ Then it reads pbx-core's own frame-interval histograms (`GET /ports/frames`: eve
 stamps each onFrameRequested / onFrameReceived in pjmedia's clock thread) over a --seconds window,
 and reports p50/p99/max against the 20 ms frame, frames lost (drops in the channel queues) and
 underruns. Last, with the E1/FXO/SIP load still up, it measures FXS off-hook to dial tone on fxs4:
-from the phone's off-hook to the first loud frame of 450 Hz the phone hears (both in bus time,
-20 ms resolution), --trials times.
+from the phone's off-hook to the first loud frame of 450 Hz the phone hears (both in bus time:
+the lift stamped to the millisecond, the tone at the start of its first frame), --trials times.
 
     .venv/bin/python bench/hal_frames.py [--quick] [--seconds N] [--trials N] [--sip-rate R] [--no-write]
 """
@@ -254,9 +254,9 @@ def render(args, timing: dict, elapsed: float, counts: dict, sip: dict, dial: li
         f"{timing['frames_out']} (expected ~{expected:.0f} each at 20 ms); lost (queue overflow) {lost}; "
         f"underruns (core asked before the line delivered) {timing['underruns']}.",
         "",
-        f"FXS off hook to the first 450 Hz frame heard ({len(dial)} of {args.trials} trials, bus time, "
-        f"20 ms resolution): p50 {percentile_list(dial, 0.5):.0f} ms, p99 {dial_p99:.0f} ms, "
-        f"max {max(dial, default=float('nan')):.0f} ms.",
+        f"FXS off hook to the first 450 Hz frame heard ({len(dial)} of {args.trials} trials, bus time; "
+        f"the lift stamped to the ms, the tone at its first frame): p50 {percentile_list(dial, 0.5):.0f} ms, "
+        f"p99 {dial_p99:.0f} ms, max {max(dial, default=float('nan')):.0f} ms.",
         "",
         f"Targets: p99 frame interval < {P99_TARGET_MS:.0f} ms, no frame lost, dial tone < "
         f"{DIAL_TONE_TARGET_MS:.0f} ms: **{'met' if met else 'NOT met'}**.",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import collections
 import logging
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ class SimPhone:
         self.line: Any = None
         self.hook_offhook = False
         self.now = 0.0
+        self._wall = time.monotonic()  # wall time of the last period, to stamp actions between periods
         self._lock = threading.Lock()
         self._events: list[dict[str, Any]] = []
         self._plan: collections.deque[list[Any]] = collections.deque()  # [hook state, periods]
@@ -67,7 +69,10 @@ class SimPhone:
     # --- what a person does ---------------------------------------------------------------
     def offhook(self) -> None:
         if not self.hook_offhook:
-            self._log({"type": "offhook"})  # at the last period's bus time: within 20 ms
+            # Stamped in bus time: the last period's, plus the wall time since it (the lift happens
+            # between periods), so latencies measured from it are not 20 ms coarse.
+            since = min(max(time.monotonic() - self._wall, 0.0), FRAME_MS / 1000)
+            self._log({"type": "offhook"}, at=self.now + since)
         self._set_hook(True)
 
     def onhook(self) -> None:
@@ -174,8 +179,8 @@ class SimPhone:
         if not self._plan_done.wait(timeout):
             raise TimeoutError(f"{self.port}: hook sequence did not finish (is the board running?)")
 
-    def _log(self, event: dict[str, Any]) -> None:
-        event = {"t": round(self.now, 3), **event}
+    def _log(self, event: dict[str, Any], at: float | None = None) -> None:
+        event = {"t": round(self.now if at is None else at, 3), **event}
         with self._lock:
             self._events.append(event)
         log.debug("%s phone: %s", self.port, event)
@@ -183,6 +188,7 @@ class SimPhone:
     # --- the line, every 20 ms ------------------------------------------------------------
     def exchange(self, heard: bytes, now: float) -> bytes:
         self.now = now
+        self._wall = time.monotonic()
         if self._plan:
             step = self._plan[0]
             if step[0] != self.hook_offhook:
