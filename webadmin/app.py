@@ -31,6 +31,7 @@ from webadmin.routes import (
     setup,
     skills,
     supervisor,
+    users,
     wallboard,
     webhooks,
 )
@@ -64,6 +65,7 @@ def create_app(
     modules = (setup, auth_routes, dashboard, extensions, ports, routing, queues, agents, skills, pausecodes)
     for module in (*modules, customers, webhooks, reports, cdr, bans, audit):
         module.register(app)
+    users.register(app)  # people who log in, and each person's own account
     for module in (agent_console, supervisor, wallboard, cti_api):  # the call center live
         module.register(app)
     _check_access_declared(app)

@@ -8,7 +8,14 @@ of Accept-Language, else zh-CN. Keys missing here fall back to the domain catalo
 from __future__ import annotations
 
 from telephony import messages
-from webadmin import catalog_callcenter, catalog_lines, catalog_live, catalog_reports, catalog_webhooks
+from webadmin import (
+    catalog_callcenter,
+    catalog_lines,
+    catalog_live,
+    catalog_reports,
+    catalog_users,
+    catalog_webhooks,
+)
 
 LANGUAGES = ("zh-CN", "en")
 DEFAULT_LANGUAGE = "zh-CN"
@@ -254,6 +261,7 @@ CATALOG.update(catalog_callcenter.CATALOG)
 CATALOG.update(catalog_live.CATALOG)
 CATALOG.update(catalog_webhooks.CATALOG)
 CATALOG.update(catalog_reports.CATALOG)
+CATALOG.update(catalog_users.CATALOG)
 
 
 def has(key: str) -> bool:

@@ -20,6 +20,9 @@
     <a href="{{href}}" class="{{'active' if area == key else ''}}">{{t('nav.' + key)}}</a>
     % end
     % end
+    % if user is not None and user.role == 'admin':
+    <a href="/users" class="{{'active' if area == 'users' else ''}}">{{t('nav.users')}}</a>
+    % end
   </nav>
   % end
   <div class="topbar-right">
@@ -32,6 +35,10 @@
     </form>
     % if user is not None:
     <span class="who" title="{{t('nav.signed_in_as', username=user.username)}}">{{user.username}}</span>
+    % # A person's name never holds ':'; an agent's stand-in (agent:N) has no password to change.
+    % if ':' not in user.username:
+    <a class="who" href="/account" id="my-account">{{t('nav.account')}}</a>
+    % end
     <form method="post" action="/logout" class="inline">
       <input type="hidden" name="{{csrf_field}}" value="{{csrf_token}}">
       <button type="submit" class="btn btn-ghost btn-small">{{t('nav.logout')}}</button>
