@@ -55,6 +55,7 @@ per agent and per (queue, agent).
 
 from __future__ import annotations
 
+import collections
 import csv
 import dataclasses
 import datetime as dt
@@ -62,15 +63,20 @@ import io
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import peewee
 
 from telephony.callcenter.errors import CallCenterError
-from telephony.models import AcdEvent, Agent, Cdr, Queue, QueueMember, SurveyScore, utcnow
+from telephony.models import AcdEvent, Agent, Cdr, Queue, QueueMember, SurveyScore, database, utcnow
 
 STATE = "agent-state"
 TERMINAL = ("answered", "abandoned", "overflowed")
 RESTART = "restart"  # reason of the rows written at start for calls a pbx-core stop cut off
+# The two big reads (a year of events is hundreds of thousands of rows) skip peewee's per-field
+# conversion: rows come as these tuples, times as stored (text in SQLite) and parsed by _parse_at.
+_CallRow = collections.namedtuple("_CallRow", "id kind queue agent call_id at wait_ms talk_ms wrap_ms reason")
+_StateRow = collections.namedtuple("_StateRow", "id agent at queue reason extra")
 MISSED = ("no-answer", "rejected", "busy")
 HOURS = 24
 DEFAULT_SERVICE_LEVEL = float(Queue.service_level.default)
@@ -215,10 +221,12 @@ def load_visits(f: ReportFilter, now: dt.datetime) -> list[Visit]:
     )
     if f.queue:
         entered = entered.where(AcdEvent.queue == f.queue)
-    rows = (
-        AcdEvent.select()
-        .where(AcdEvent.call_id.in_(entered) & AcdEvent.kind.in_(("entered", *TERMINAL, "completed")))
-        .order_by(AcdEvent.id)
+    e = AcdEvent
+    rows = _raw(
+        e.select(e.id, e.kind, e.queue, e.agent, e.call_id, e.at, e.wait_ms, e.talk_ms, e.wrap_ms, e.reason)
+        .where(e.call_id.in_(entered) & e.kind.in_(("entered", *TERMINAL, "completed")))
+        .order_by(e.id),
+        _CallRow,
     )
     visits: list[Visit] = []
     answered_at: dict[str, list[int]] = defaultdict(list)  # call -> ids of its answered rows
@@ -227,7 +235,7 @@ def load_visits(f: ReportFilter, now: dt.datetime) -> list[Visit]:
     for row in rows:
         key = (row.call_id, row.queue)
         if row.kind == "entered":
-            visit = Visit(row.call_id, row.queue, row.at, row.id)
+            visit = Visit(row.call_id, row.queue, _parse_at(row.at), row.id)
             open_[key] = visit
             visits.append(visit)
         elif row.kind == "completed":
@@ -285,10 +293,17 @@ def _add_wrap_ups(visits: list[Visit], now: dt.datetime) -> None:
     if not answered:
         return
     nxt = AcdEvent.alias()
+    # The agent's next state row: walked in (agent, at) index order from the wrap-up's own time,
+    # so each lookup reads a few rows instead of every later row of the log.
     until = (
         nxt.select(nxt.at)
-        .where((nxt.kind == STATE) & (nxt.agent == AcdEvent.agent) & (nxt.id > AcdEvent.id))
-        .order_by(nxt.id)
+        .where(
+            (nxt.agent == AcdEvent.agent)
+            & (nxt.at >= AcdEvent.at)
+            & (nxt.kind == STATE)
+            & (nxt.id > AcdEvent.id)
+        )
+        .order_by(nxt.agent, nxt.at, nxt.id)
         .limit(1)
     )
     call_ids = sorted({key[0] for key in answered})
@@ -303,15 +318,20 @@ def _add_wrap_ups(visits: list[Visit], now: dt.datetime) -> None:
         for call_id, queue, agent, at, end in query.tuples():
             visit = answered.get((call_id, queue, agent))
             if visit is not None:
-                stop = _as_datetime(end, now) if end is not None else now
-                visit.wrap = max(0.0, (stop - _as_datetime(at, now)).total_seconds())
+                stop = _parse_at(end) if end is not None else now
+                visit.wrap = max(0.0, (stop - _parse_at(at)).total_seconds())
 
 
-def _as_datetime(value: object, default: dt.datetime) -> dt.datetime:
+def _raw(query: peewee.Query, row_type: type) -> Iterable[Any]:
+    """Run `query` and return its rows as `row_type` tuples, values as the database gave them."""
+    return map(row_type._make, database.execute(query))
+
+
+def _parse_at(value: object) -> dt.datetime:
+    """A stored time as read raw (text in SQLite); fromisoformat is far faster than peewee's parsing."""
     if isinstance(value, dt.datetime):
         return value
-    converted = AcdEvent.at.python_value(value)
-    return converted if isinstance(converted, dt.datetime) else default
+    return dt.datetime.fromisoformat(str(value))
 
 
 # --- queue tables ---------------------------------------------------------------------------------
@@ -450,24 +470,18 @@ def _configured_agents(f: ReportFilter) -> Iterable[Agent]:
 
 def state_times(f: ReportFilter, stop: dt.datetime) -> dict[str, dict[str, float]]:
     """Return, per agent, seconds in each state within [f.start, stop); pauses as `paused:<code>`."""
-    base = AcdEvent.kind == STATE
+    e = AcdEvent
+    base = e.kind == STATE
     if f.agent:
-        base &= AcdEvent.agent == f.agent
-    before = (
-        AcdEvent.select(peewee.fn.MAX(AcdEvent.id))
-        .where(base & (AcdEvent.at < f.start))
-        .group_by(AcdEvent.agent)
-    )
-    rows = (
-        AcdEvent.select(
-            AcdEvent.id, AcdEvent.agent, AcdEvent.at, AcdEvent.queue, AcdEvent.reason, AcdEvent.extra
-        )
-        .where(AcdEvent.id.in_(before) | (base & (AcdEvent.at >= f.start) & (AcdEvent.at < stop)))
-        .order_by(AcdEvent.id)
-    )
-    per_agent: dict[str, list[AcdEvent]] = defaultdict(list)
-    for row in rows:
-        per_agent[row.agent].append(row)
+        base &= e.agent == f.agent
+    before = e.select(peewee.fn.MAX(e.id)).where(base & (e.at < f.start)).group_by(e.agent)
+    columns = (e.id, e.agent, e.at, e.queue, e.reason, e.extra)
+    # Two queries rather than one with OR, so each can use its own index (rowid; at).
+    first = _raw(e.select(*columns).where(e.id.in_(before)), _StateRow)
+    inside = _raw(e.select(*columns).where(base & (e.at >= f.start) & (e.at < stop)), _StateRow)
+    per_agent: dict[str, list] = defaultdict(list)
+    for row in sorted([*first, *inside], key=lambda r: r.id):
+        per_agent[row.agent].append(row._replace(at=_parse_at(row.at)))
     out: dict[str, dict[str, float]] = {}
     for agent, changes in per_agent.items():
         totals: dict[str, float] = defaultdict(float)
@@ -488,7 +502,7 @@ def state_times(f: ReportFilter, stop: dt.datetime) -> dict[str, dict[str, float
     return out
 
 
-def _state_of(row: AcdEvent) -> tuple[str, str]:
+def _state_of(row: Any) -> tuple[str, str]:
     """Return (state, pause code) of an agent-state row: `extra.new`, else the reason column."""
     try:
         new = json.loads(row.extra or "{}").get("new", "")

@@ -256,3 +256,19 @@ def test_supervisors_see_reports_agents_do_not(day):
     anonymous = Client(day.app, remote_addr="192.0.2.23")
     response = anonymous.get(f"/reports/queues.csv?{RANGE}")
     assert response.status == 303 and response.location.startswith("/login?next=/reports/queues.csv")
+
+
+def test_every_column_has_a_label_in_both_languages():
+    from webadmin import i18n
+    from webadmin.services import reports as service
+
+    for columns in (
+        service.QUEUE_COLUMNS,
+        service.AGENT_COLUMNS,
+        service.PAUSE_COLUMNS,
+        service.SCORE_COLUMNS,
+    ):
+        for key, kind, _ in columns:
+            assert i18n.has(f"reports.col.{key}"), key
+            assert kind in ("text", "int", "seconds", "percent", "score"), key
+    assert service.column_label("h07", lambda key, **kw: f"{key}:{kw}") == "reports.col.hour:{'hour': 7}"
