@@ -98,7 +98,7 @@ def rate_chart(rows: Sequence[tuple[str, float | None, float | None]], titles: t
     `rows` are (label, service level, abandon rate) as 0..1 or None (nothing to measure: no bar);
     `titles` are the mouse-over texts of the two series, with {label} and {value} placeholders.
     """
-    left, right, top, row_height = 150.0, 700.0, 24.0, 34.0
+    left, right, top, row_height = 150.0, 660.0, 24.0, 34.0  # room right of 100 % for its label
     height = top + row_height * max(1, len(rows)) + 22.0
     bottom = height - 22.0
     bars = []

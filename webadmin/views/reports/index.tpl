@@ -50,16 +50,16 @@
     <svg class="chart" id="chart-hourly" viewBox="0 0 {{c.width}} {{c.height}}" role="img" aria-labelledby="chart-hourly-title" xmlns="http://www.w3.org/2000/svg">
       % for tick in c.y_ticks:
       <line x1="{{c.left}}" x2="{{c.right}}" y1="{{tick.at}}" y2="{{tick.at}}" stroke="#e2e8f0" stroke-width="1"/>
-      <text x="{{c.left - 6}}" y="{{tick.at + 4}}" text-anchor="end" font-size="11" fill="#64748b">{{tick.text}}</text>
+      <text x="{{c.left - 6}}" y="{{tick.at + 4}}" text-anchor="end" font-size="13" fill="#64748b">{{tick.text}}</text>
       % end
       % for bar in c.bars:
       <rect class="bar bar-{{bar.kind}}" x="{{bar.x}}" y="{{bar.y}}" width="{{bar.width}}" height="{{bar.height}}" fill="{{bar.fill}}"><title>{{bar.title}}</title></rect>
       % if bar.label:
-      <text x="{{bar.x + bar.width / 2}}" y="{{bar.y - 3}}" text-anchor="middle" font-size="10" fill="#0f172a">{{bar.label}}</text>
+      <text x="{{bar.x + bar.width / 2}}" y="{{bar.y - 3}}" text-anchor="middle" font-size="12" fill="#0f172a">{{bar.label}}</text>
       % end
       % end
       % for tick in c.x_ticks:
-      <text x="{{tick.at}}" y="{{c.bottom + 16}}" text-anchor="middle" font-size="10" fill="#64748b">{{tick.text}}</text>
+      <text x="{{tick.at}}" y="{{c.bottom + 16}}" text-anchor="middle" font-size="12" fill="#64748b">{{tick.text}}</text>
       % end
     </svg>
   </section>
@@ -68,19 +68,19 @@
     % c = rate_chart
     <svg class="chart" id="chart-rates" viewBox="0 0 {{c.width}} {{c.height}}" role="img" aria-labelledby="chart-rates-title" xmlns="http://www.w3.org/2000/svg">
       <rect x="{{c.left}}" y="4" width="10" height="10" fill="#15803d"/>
-      <text x="{{c.left + 14}}" y="13" font-size="11" fill="#0f172a">{{t('reports.legend.sl')}}</text>
+      <text x="{{c.left + 14}}" y="13" font-size="13" fill="#0f172a">{{t('reports.legend.sl')}}</text>
       <rect x="{{c.left + 140}}" y="4" width="10" height="10" fill="#dc2626"/>
-      <text x="{{c.left + 154}}" y="13" font-size="11" fill="#0f172a">{{t('reports.legend.abandon')}}</text>
+      <text x="{{c.left + 154}}" y="13" font-size="13" fill="#0f172a">{{t('reports.legend.abandon')}}</text>
       % for tick in c.x_ticks:
       <line x1="{{tick.at}}" x2="{{tick.at}}" y1="{{c.top}}" y2="{{c.bottom}}" stroke="#e2e8f0" stroke-width="1"/>
-      <text x="{{tick.at}}" y="{{c.bottom + 15}}" text-anchor="middle" font-size="10" fill="#64748b">{{tick.text}}</text>
+      <text x="{{tick.at}}" y="{{c.bottom + 15}}" text-anchor="middle" font-size="12" fill="#64748b">{{tick.text}}</text>
       % end
       % for tick in c.y_ticks:
-      <text x="{{c.left - 8}}" y="{{tick.at + 4}}" text-anchor="end" font-size="11" fill="#0f172a">{{tick.text}}</text>
+      <text x="{{c.left - 8}}" y="{{tick.at + 4}}" text-anchor="end" font-size="13" fill="#0f172a">{{tick.text}}</text>
       % end
       % for bar in c.bars:
       <rect class="bar bar-{{bar.kind}}" x="{{bar.x}}" y="{{bar.y}}" width="{{bar.width}}" height="{{bar.height}}" fill="{{bar.fill}}"><title>{{bar.title}}</title></rect>
-      <text x="{{bar.x + bar.width + 4}}" y="{{bar.y + 9}}" font-size="10" fill="#0f172a">{{bar.label}}</text>
+      <text x="{{bar.x + bar.width + 4}}" y="{{bar.y + 9}}" font-size="12" fill="#0f172a">{{bar.label}}</text>
       % end
     </svg>
   </section>
