@@ -47,10 +47,23 @@ CALLCENTER_NAV = (
     ("agents", "/agents"),
     ("skills", "/skills"),
     ("pausecodes", "/pausecodes"),
+    ("moh", "/moh"),
     ("customers", "/customers"),
     ("webhooks", "/webhooks"),
     ("reports", "/reports"),
 )
+
+# A supervisor sees only the pages it may open (its consoles are added by the layout).
+SUPERVISOR_NAV = (("customers", "/customers"), ("reports", "/reports"))
+# Where a login lands when it asked for no page: the first page the role may open.
+LANDING = {"admin": "/", "supervisor": "/supervisor"}
+
+
+def nav_for(user: Any) -> tuple[tuple[str, str], ...]:
+    """The main menu for a user's role: admins everything, supervisors their pages, others nothing."""
+    if user is None:
+        return ()
+    return {"admin": NAV, "supervisor": SUPERVISOR_NAV}.get(user.role, ())
 
 
 @dataclass
@@ -237,8 +250,10 @@ def render(view: str, *, title: str, area: str = "", flashes: bool = True, **val
         "flashes": take_flashes() if flashes else [],
         "title": title,
         "area": area,
-        "nav": NAV if user is not None else (),
-        "subnav": CALLCENTER_NAV if user is not None and area in dict(CALLCENTER_NAV) else (),
+        "nav": nav_for(user),
+        "subnav": CALLCENTER_NAV
+        if user is not None and user.role == "admin" and area in dict(CALLCENTER_NAV)
+        else (),
         "here": bottle.request.path + ("?" + query if query else ""),
         "local_time": local_time,
     }

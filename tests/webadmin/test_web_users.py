@@ -33,9 +33,11 @@ def act(admin: Client, path: str, data: dict[str, str]) -> Response:
     return admin.submit("/users", path, data)
 
 
-def person_client(app, username: str, password: str = SUE_PASSWORD, addr: str = "192.0.2.30") -> Client:
+def person_client(
+    app, username: str, password: str = SUE_PASSWORD, addr: str = "192.0.2.30", landing: str = "/supervisor"
+) -> Client:
     client = Client(app, remote_addr=addr)
-    assert login(client, username, password).location == "/", username
+    assert login(client, username, password).location == landing, username
     return client
 
 
@@ -62,8 +64,10 @@ def test_given_a_new_supervisor_when_they_log_in_then_they_reach_the_supervisor_
     assert 'data-user="sue"' in listing and "Supervisor" in listing
     user = AdminUser.get(AdminUser.username == "sue")
     assert user.role == "supervisor" and user.password_hash.startswith("$argon2id$")
-    sue = person_client(app, "sue")
-    assert sue.get("/supervisor").status == 200
+    sue = person_client(app, "sue")  # lands on the supervisor console, not on an admin page
+    console = sue.get("/supervisor")
+    assert console.status == 200
+    assert 'href="/extensions"' not in console.text and 'href="/reports"' in console.text  # its menu only
     assert sue.get("/wallboard").status == 200
     assert sue.get("/account").status == 200
     for path in (
@@ -158,7 +162,7 @@ def test_given_one_admin_then_they_can_be_neither_demoted_nor_disabled_nor_delet
     assert AdminUser.get_by_id(me).password_hash.startswith("$argon2id$")
     # A second administrator may delete the first one, but not the last one left: themself.
     create(admin, "ann", role="admin")
-    ann = person_client(app, "ann")
+    ann = person_client(app, "ann", landing="/")
     assert ann.submit("/users", f"/users/{me}/delete", {}).status == 303
     assert not AdminUser.select().where(AdminUser.username == ADMIN).exists()
     assert admin.get("/users").status == 303  # the deleted admin's session ended with them
@@ -230,7 +234,7 @@ def test_an_admin_resets_a_password_and_the_users_sessions_end(admin, app):
 
 
 def test_changing_my_password_needs_the_current_one_and_ends_my_other_sessions(admin, app):
-    other = person_client(app, ADMIN, PASSWORD, addr="192.0.2.40")
+    other = person_client(app, ADMIN, PASSWORD, addr="192.0.2.40", landing="/")
     wrong = admin.submit(
         "/account",
         "/account",
@@ -252,7 +256,7 @@ def test_changing_my_password_needs_the_current_one_and_ends_my_other_sessions(a
     assert other.get("/").status == 303  # the other one ended
     assert WebSession.select().count() == 1
     assert login(Client(app), ADMIN, PASSWORD).status == 200
-    person_client(app, ADMIN, NEW_PASSWORD)
+    person_client(app, ADMIN, NEW_PASSWORD, landing="/")
     assert audit("account.") == [
         ("account.password.failed", ADMIN, ADMIN, ""),
         ("account.password", ADMIN, ADMIN, "other sessions ended=1"),

@@ -55,6 +55,8 @@ def login_submit() -> str:
     context.set_cookie(context.LANG_COOKIE, user.language, max_age=LANG_COOKIE_AGE)
     context.delete_cookie(auth.CSRF_COOKIE)
     context.audit("login", target=user.username)
+    if target == "/":  # no page asked for: land where the role may go
+        target = context.LANDING.get(user.role, "/")
     context.redirect(target)
 
 
