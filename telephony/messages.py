@@ -190,6 +190,29 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{what} is left out but still used by {users} (kept: the document has no {section})",
         "zh-CN": "{what} 未列出，但仍被 {users} 使用（文档中没有 {section}，因此保留）",
     },
+    # --- the call-center sections of the configuration document (telephony/configdoc) ---
+    "config.type.number": {"en": "must be a number, not {value}", "zh-CN": "必须是数字，实际为 {value}"},
+    "config.type.too_many": {"en": "at most {max} entries", "zh-CN": "最多 {max} 项"},
+    "config.type.tag_list": {
+        "en": "must be a list of tags, e.g. [vip, beijing]",
+        "zh-CN": "必须是标签列表，例如 [vip, 北京]",
+    },
+    "config.type.number_list": {
+        "en": 'must be a list of quoted phone numbers, e.g. ["13800138000"]',
+        "zh-CN": '必须是加引号的电话号码列表，例如 ["13800138000"]',
+    },
+    "config.pin_hash": {
+        "en": "must be a PIN hash as exported (pbkdf2_sha256$...), or empty",
+        "zh-CN": "必须是导出的 PIN 哈希（pbkdf2_sha256$...）或为空",
+    },
+    "config.agent.pin": {
+        "en": "each agent needs pin (4 to 8 digits) or pin_hash as exported",
+        "zh-CN": "每个坐席需要 pin（4 到 8 位数字）或导出的 pin_hash",
+    },
+    "config.agent.pin_and_hash": {
+        "en": "give pin or pin_hash, not both",
+        "zh-CN": "pin 和 pin_hash 只能填写其一",
+    },
     # --- pbxctl (telephony/cli) ---
     "cli.warning": {"en": "warning", "zh-CN": "警告"},
     "cli.internal": {"en": "internal error: {reason}", "zh-CN": "内部错误：{reason}"},

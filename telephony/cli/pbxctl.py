@@ -416,13 +416,15 @@ def _limit(text: str) -> int:
 IMPORT_HELP = (
     "Apply a configuration document (FILE, or - for stdin) in one transaction: it is validated whole and\n"
     "either applied whole or not at all. The document is the full desired state of every section it\n"
-    "contains: extensions, trunk groups, inbound routes and dial rules not listed in it are DELETED,\n"
-    "ports not listed and keys left out of `settings` go back to their defaults. Sections left out\n"
-    "of the document are not touched. Each extension needs `secret` (a new password) or `ha1` and\n"
-    "`ha1b` (hashes, as exported). Afterwards pbx-core is asked to reload.\n"
-    "Errors name the key path, counting list items from 0: extensions[2] is the third extension.\n"
-    "A route's destination and a rule's trunk group must be in the document or kept (section left out);\n"
-    "removing what a kept route or rule uses is an error.\n\n"
+    "contains: extensions, trunk groups, inbound routes, dial rules, skills, pause codes, agents,\n"
+    "queues and customers not listed in it are DELETED, ports not listed and keys left out of\n"
+    "`settings` or of a queue go back to their defaults. Sections left out of the document are not\n"
+    "touched. Each extension needs `secret` (a new password) or `ha1` and `ha1b` (hashes, as\n"
+    "exported); each agent `pin` or `pin_hash`. Afterwards pbx-core is asked to reload.\n"
+    "Errors name the key path, counting list items from 0: queues[0].members[1].agent.\n"
+    "What an item names (a route's destination, a rule's trunk group, a member's agent, a required\n"
+    "skill, an overflow target) must be in the document or kept (section left out); removing what a\n"
+    "kept section uses is an error.\n\n"
 )
 
 

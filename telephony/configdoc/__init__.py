@@ -1,4 +1,4 @@
-"""The configuration document: settings, extensions and line tables as one YAML file, out and back in."""
+"""The configuration document: settings, extensions, line tables and the call center as one YAML file."""
 
 from telephony.configdoc.schema import SECTIONS, VERSION, ConfigDocError, describe, parse_document
 from telephony.configdoc.service import ConfigDocService, Counts, ImportResult, Notice

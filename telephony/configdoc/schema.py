@@ -5,6 +5,9 @@ typed Python values, section by section, and raises ConfigDocError naming the ke
 (`extensions[2].number`) of the first problem. Rules that need the database (a number already
 taken, a weak secret) belong to each section's apply function in `service.py`.
 
+A field may itself be a list of mappings with a table of its own (`Records`: a queue's members),
+whose errors name the nested path (`queues[0].members[1].agent`).
+
 To add a section: declare its table here, add it to SECTIONS, and give `service.py` its export
 and apply functions.
 """
@@ -13,15 +16,22 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 import yaml
 
+from telephony.callcenter import errors as _callcenter_errors  # noqa: F401  (registers cc.* messages)
+from telephony.callcenter import webhook_settings
+from telephony.callcenter.settings import QUEUE_SETTINGS
 from telephony.errors import ConfigError
 from telephony.extensions.service import NUMBER_RE
 from telephony.messages import render
+from telephony.models.callcenter import PIN_SCHEME
 from telephony.models.pbx import DEFAULT_REALM, REALM_RE
+from telephony.prompts import LANGUAGES as PROMPT_LANGUAGES
 from telephony.routing.service import CID_STANDARDS
 
 VERSION = 1
@@ -53,12 +63,22 @@ class ConfigDocError(ConfigError):
 
 
 class Invalid(ValueError):
-    """A value failed its type; the schema walker adds the key path."""
+    """A value failed its type; the schema walker adds the key path.
+
+    `path` is where inside the value the problem is (`[1].agent` in a list of records), "" for the
+    value itself.
+    """
 
     def __init__(self, message: str, **params: object) -> None:
         self.message = message
         self.params = params
+        self.path = ""
         super().__init__(message)
+
+    def within(self, prefix: str) -> Invalid:
+        """Return this error placed under `prefix` (`[1]`, `.agent`)."""
+        self.path = prefix + self.path
+        return self
 
 
 # --- value types: parse a YAML value; store as and load from the text of a Setting row -------------
@@ -133,11 +153,58 @@ class Bool(Type):
 
 
 @dataclasses.dataclass(frozen=True)
+class Num(Type):
+    """A finite number, whole or not (seconds, weights); the range is the service's rule."""
+
+    def parse(self, value: Any) -> int | float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise Invalid("config.type.number", value=_show(value))
+        return value
+
+
+@dataclasses.dataclass(frozen=True)
+class Choice(Type):
+    """One of a fixed set of strings."""
+
+    choices: tuple[str, ...]
+
+    def parse(self, value: Any) -> str:
+        if not isinstance(value, str) or value not in self.choices:
+            raise Invalid("cc.choice", choices=", ".join(self.choices))
+        return value
+
+
+@dataclasses.dataclass(frozen=True)
+class Parsed(Type):
+    """A string checked and normalized by another module's parser, so its rule is written once.
+
+    The parser raises a ValueError carrying `message` (a catalog key) and `params`.
+    """
+
+    parser: Callable[[str], str]
+    max_len: int = 4096
+
+    def parse(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise Invalid("config.type.string", value=_show(value))
+        if len(value) > self.max_len:
+            raise Invalid("config.string.format", max=self.max_len)
+        try:
+            return self.parser(value)
+        except ValueError as exc:
+            message = getattr(exc, "message", None)
+            if message is None:
+                raise Invalid("config.invalid", reason=str(exc)) from None
+            raise Invalid(message, **getattr(exc, "params", {})) from None
+
+
+@dataclasses.dataclass(frozen=True)
 class StrList(Type):
     """A list of short strings (a trunk group's members); what each may be is the service's rule."""
 
     max_items: int = 64
     max_len: int = 64
+    message: str = "config.type.string_list"
 
     def parse(self, value: Any) -> list[str]:
         if (
@@ -145,8 +212,29 @@ class StrList(Type):
             or len(value) > self.max_items
             or not all(isinstance(v, str) and len(v) <= self.max_len and v.isprintable() for v in value)
         ):
-            raise Invalid("config.type.string_list")
+            raise Invalid(self.message)
         return list(value)
+
+
+@dataclasses.dataclass(frozen=True)
+class Records(Type):
+    """A list of mappings, each with the keys of `fields` (a queue's members, an agent's skills)."""
+
+    fields: tuple[Field, ...]
+    max_items: int = 1000
+
+    def parse(self, value: Any) -> list[dict[str, Any]]:
+        if not isinstance(value, list):
+            raise Invalid("config.type.list")
+        if len(value) > self.max_items:
+            raise Invalid("config.type.too_many", max=self.max_items)
+        out = []
+        for i, item in enumerate(value):
+            try:
+                out.append(parse_fields(self.fields, item))
+            except Invalid as exc:
+                raise exc.within(f"[{i}]") from None
+        return out
 
 
 def _show(value: Any) -> str:
@@ -164,6 +252,13 @@ SECRET = Str(max_len=256, printable=False)
 NUMBER = Str(max_len=8, pattern=NUMBER_RE, pattern_message="extension.number.format")
 REALM = Str(max_len=64, pattern=REALM_RE, pattern_message="config.realm.format")
 BOOL = Bool()
+NUM = Num()
+# An agent's PIN as Agent.pin_hash keeps it (telephony.models.callcenter.hash_pin); "" = no PIN yet.
+PIN_HASH = Str(
+    max_len=128,
+    pattern=re.compile(rf"^(|{PIN_SCHEME}\$[0-9]{{1,8}}\$[A-Za-z0-9+/]+=*\$[A-Za-z0-9+/]+=*)$"),
+    pattern_message="config.pin_hash",
+)
 # Line tables: the document checks only the type; telephony.routing.service's validators (run at
 # import, against the database as the document leaves it) own every rule, so no rule is written twice.
 WORD = Str(max_len=64)
@@ -210,6 +305,19 @@ SETTINGS = Section(
             Int(5, 600),
             30,
             "seconds an extension rings before the call gives up as NO ANSWER",
+        ),
+        Field(
+            "prompt_language",
+            Choice(PROMPT_LANGUAGES),
+            "zh-CN",
+            f"language of the call center's spoken prompts: {' or '.join(PROMPT_LANGUAGES)}",
+        ),
+        # The webhook's URL and event filter, checked by telephony.callcenter.webhook_settings; its
+        # signing secret is never exported (pbx-core makes one when a URL has none).
+        *(
+            Field(s.key, Parsed(s.parse), s.default, s.help)
+            for s in webhook_settings.SETTINGS
+            if s.key != "webhook_secret"
         ),
     ),
     "box-wide settings; a key left out is set back to its default",
@@ -275,7 +383,9 @@ INBOUND_ROUTES = Section(
     (
         Field("trunk", WORD, REQUIRED, "fxo1.., e1, or * for any"),
         Field("did", WORD, "", "E1 called number; empty: any"),
-        Field("destination", WORD, REQUIRED, "an extension or FXS port number, in this document or kept"),
+        Field(
+            "destination", WORD, REQUIRED, "an extension, FXS port or queue number, in this document or kept"
+        ),
         Field("priority", INT, 100, "0 to 9999, lower first"),
     ),
     "where calls arriving on a trunk go; routes missing from the list are deleted",
@@ -299,9 +409,168 @@ DIAL_RULES = Section(
     many=True,
 )
 
+# --- the call center: types only; telephony.callcenter's validators own every rule (run at import).
+
+SKILLS = Section(
+    "skills",
+    (
+        Field("name", TEXT, REQUIRED, "1 to 32 characters, no , or :; agents and queues name it"),
+        Field("description", TEXT, "", "free text, at most 128 characters"),
+    ),
+    "what agents can be good at; skills missing from the list are deleted",
+    many=True,
+    unique=("name",),
+)
+
+PAUSE_CODES = Section(
+    "pause_codes",
+    (
+        Field("code", TEXT, REQUIRED, "1 to 16 of a-z 0-9 _ -; agents pause with it (*93code)"),
+        Field("label_zh", TEXT, REQUIRED, "name shown in Chinese"),
+        Field("label_en", TEXT, REQUIRED, "name shown in English"),
+        Field("productive", BOOL, False, "true: the pause counts as work in reports"),
+    ),
+    "reasons agents pause with; codes missing from the list are deleted",
+    many=True,
+    unique=("code",),
+)
+
+AGENTS = Section(
+    "agents",
+    (
+        Field("number", WORD, REQUIRED, 'login number, 2 to 8 digits; quote it: "8001"'),
+        Field("name", TEXT, REQUIRED, "1 to 64 characters"),
+        Field("enabled", BOOL, True, "false: the agent cannot log in"),
+        Field("default_extension", WORD, None, "extension or FXS port number offers ring by default"),
+        Field("pin", WORD, None, 'login PIN, 4 to 8 digits (import only; stored hashed); quote it: "2468"'),
+        Field("pin_hash", PIN_HASH, None, "the PIN's hash as exported, instead of pin"),
+        Field(
+            "skills",
+            Records(
+                (
+                    Field("skill", TEXT, REQUIRED, "a skill's name, in this document or kept"),
+                    Field("level", INT, REQUIRED, "1 (beginner) to 10 (expert)"),
+                )
+            ),
+            [],
+            "[{skill, level}]",
+        ),
+    ),
+    "people who take queue calls; agents missing from the list are deleted with their memberships",
+    many=True,
+    unique=("number",),
+)
+
+
+def _queue_field(setting: Any) -> Field:
+    """Return the document field of one telephony.callcenter.settings.QueueSetting."""
+    kind = setting.kind
+    if kind == "int":
+        return Field(setting.key, INT, setting.default, f"{setting.low:g} to {setting.high:g}")
+    if kind in ("seconds", "days", "decimal"):
+        unit = {"seconds": "seconds, ", "days": "days, "}.get(kind, "")
+        return Field(setting.key, NUM, setting.default, f"{unit}{setting.low:g} to {setting.high:g}")
+    if kind == "bool":
+        return Field(setting.key, BOOL, setting.default, "true or false")
+    if kind == "choice":
+        return Field(setting.key, TEXT, setting.default, "one of " + ", ".join(setting.choices()))
+    if kind == "token":
+        return Field(setting.key, TEXT, setting.default, "a name: letters, digits, . _ -")
+    return Field(
+        setting.key,
+        TEXT,
+        setting.default,
+        QUEUE_HELP.get(setting.key, f"at most {setting.high:g} characters"),
+    )
+
+
+QUEUE_HELP = {
+    "skill_widen": "seconds:level steps, e.g. 0:8, 30:5, 60:1",
+    "whisper_text": "said to the agent before the bridge; may use {queue} {caller} {name}",
+    "crm_url": "http(s) URL opened for the agent; may use {caller} {queue} {digits} {callid}",
+    "timeout_target": "queue or extension number (in this document or kept), IVR name or external number",
+    "full_target": "as timeout_target",
+    "no_agents_target": "as timeout_target",
+}
+
+QUEUES = Section(
+    "queues",
+    (
+        Field(
+            "number",
+            WORD,
+            REQUIRED,
+            "dialed number, 2 to 8 digits, no extension's or port's; quote it: \"600\"",
+        ),
+        Field("name", TEXT, REQUIRED, "1 to 64 characters"),
+        *(_queue_field(s) for s in QUEUE_SETTINGS),
+        Field(
+            "members",
+            Records(
+                (
+                    Field("agent", WORD, REQUIRED, "an agent's number, in this document or kept"),
+                    Field("kind", WORD, "static", "static or dynamic"),
+                    Field("penalty", INT, 0, "0 to 1000, lower gets calls first"),
+                    Field("position", INT, 0, "0 to 9999, hunt order"),
+                    Field("weight", NUM, 1, "0.01 to 1000, for weighted-random"),
+                )
+            ),
+            [],
+            "[{agent, kind, penalty, position, weight}]",
+        ),
+        Field(
+            "skills",
+            Records(
+                (
+                    Field("skill", TEXT, REQUIRED, "a skill's name, in this document or kept"),
+                    Field("min_level", INT, 1, "1 to 10, lowest level that gets the queue's calls"),
+                )
+            ),
+            [],
+            "required skills: [{skill, min_level}]",
+        ),
+    ),
+    "call queues with every setting; a setting left out is its default; queues missing from the list are deleted",
+    many=True,
+    unique=("number",),
+)
+
+CUSTOMERS = Section(
+    "customers",
+    (
+        Field("name", TEXT, REQUIRED, "1 to 64 characters"),
+        Field("company", TEXT, "", "at most 128 characters"),
+        Field("notes", TEXT, "", "at most 2000 characters"),
+        Field("priority", INT, 0, "0 to 100; above 0 the caller is a VIP in queues"),
+        Field("tags", StrList(max_len=64, message="config.type.tag_list"), [], "[tag, ...]"),
+        Field(
+            "numbers",
+            StrList(max_len=64, message="config.type.number_list"),
+            REQUIRED,
+            'phone numbers, each the customer\'s alone: ["13800138000"]',
+        ),
+    ),
+    "callers the agents know (screen pop, VIP); customers missing from the list are deleted",
+    many=True,
+)
+
 # In apply order: settings first, so extensions hash their secrets with the new realm; then what
-# others refer to before what refers to it (numbers before routes, trunk groups before rules).
-SECTIONS: tuple[Section, ...] = (SETTINGS, EXTENSIONS, PORTS, TRUNK_GROUPS, INBOUND_ROUTES, DIAL_RULES)
+# others refer to before what refers to it (numbers before queues and routes, skills and pause
+# codes before agents, agents before queues, queues before the routes that may go to them, trunk
+# groups before rules). Export writes the sections in this order too.
+SECTIONS: tuple[Section, ...] = (
+    SETTINGS,
+    EXTENSIONS,
+    PORTS,
+    TRUNK_GROUPS,
+    SKILLS,
+    PAUSE_CODES,
+    AGENTS,
+    QUEUES,
+    INBOUND_ROUTES,
+    DIAL_RULES,
+    CUSTOMERS,
+)
 
 
 def describe() -> str:
@@ -311,12 +580,16 @@ def describe() -> str:
         shape = "list of mappings" if section.many else "mapping"
         lines.append(f"{section.name}: {shape}; {section.help}")
         for f in section.fields:
-            if f.default is REQUIRED or f.default is None:
-                default = "required" if f.default is REQUIRED else "optional"
-            else:
-                default = "default " + json.dumps(f.default, ensure_ascii=False)
-            lines.append(f"  {f.key} ({default}): {f.help}")
+            lines.append(f"  {f.key} ({_default(f)}): {f.help}")
+            if isinstance(f.type, Records):
+                lines.extend(f"    {sub.key} ({_default(sub)}): {sub.help}" for sub in f.type.fields)
     return "\n".join(lines)
+
+
+def _default(f: Field) -> str:
+    if f.default is REQUIRED or f.default is None:
+        return "required" if f.default is REQUIRED else "optional"
+    return "default " + json.dumps(f.default, ensure_ascii=False)
 
 
 # --- parsing ---------------------------------------------------------------------------------------
@@ -367,23 +640,31 @@ def parse_section(section: Section, value: Any, source: str = "") -> Any:
 
 
 def _parse_mapping(section: Section, value: Any, path: str, source: str) -> dict[str, Any]:
+    try:
+        return parse_fields(section.fields, value)
+    except Invalid as exc:
+        raise ConfigDocError(path + exc.path, exc.message, source, **exc.params) from None
+
+
+def parse_fields(fields: tuple[Field, ...], value: Any) -> dict[str, Any]:
+    """Return a mapping with every field filled in; raise Invalid whose path starts at the mapping."""
     if not isinstance(value, dict):
-        raise ConfigDocError(path, "config.type.mapping", source)
-    names = {f.key for f in section.fields}
+        raise Invalid("config.type.mapping")
+    names = {f.key for f in fields}
     for key in value:
         if key not in names:
-            raise ConfigDocError(f"{path}.{key}", "config.unknown_key", source)
+            raise Invalid("config.unknown_key").within(f".{key}")
     out: dict[str, Any] = {}
-    for f in section.fields:
+    for f in fields:
         if f.key not in value:
             if f.default is REQUIRED:
-                raise ConfigDocError(f"{path}.{f.key}", "required", source)
+                raise Invalid("required").within(f".{f.key}")
             out[f.key] = f.default
             continue
         try:
             out[f.key] = f.type.parse(value[f.key])
         except Invalid as exc:
-            raise ConfigDocError(f"{path}.{f.key}", exc.message, source, **exc.params) from None
+            raise exc.within(f".{f.key}") from None
     return out
 
 

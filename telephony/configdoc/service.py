@@ -11,6 +11,12 @@ trunk group may be in the document or kept from the database. What a section rem
 another section that is kept still uses it (an extension an inbound route goes to, a trunk
 group a dial rule uses) is an error naming the key path of the removal.
 
+The call-center sections work the same way, validated by telephony.callcenter's own validators
+(validate_skill, validate_pause_code, validate_agent, validate_queue, check_customer) and matched
+to rows by skill name, pause code, agent number, queue number and, for customers, phone numbers,
+so rows that stay keep their ids (an agent's web sessions and API token are bound to its id).
+Agents carry their PIN as its hash only; a document may give `pin` instead, hashed on import.
+
 To add a section: declare its table in `schema.py`, write `export_<name>()` and
 `apply_<name>(values, ctx)` here and list them in HANDLERS.
 """
@@ -23,6 +29,30 @@ import re
 from collections.abc import Callable
 from typing import Any, NoReturn
 
+from telephony.callcenter.customers import (
+    NUMBER_SPLIT_RE,
+    CustomerInput,
+    check_customer,
+    normalize_number,
+)
+from telephony.callcenter.customers import _save as save_customer
+from telephony.callcenter.errors import InvalidInput
+from telephony.callcenter.settings import QUEUE_SETTINGS
+from telephony.callcenter.usage import overflowing_to, queue_label, queue_number_taken, skill_users
+from telephony.callcenter.validation import (
+    AgentInput,
+    AgentSkillInput,
+    PauseCodeInput,
+    QueueInput,
+    QueueMemberInput,
+    SkillInput,
+    SkillRequirement,
+    dialable_exists,
+    validate_agent,
+    validate_pause_code,
+    validate_queue,
+    validate_skill,
+)
 from telephony.configdoc import schema
 from telephony.configdoc.schema import ConfigDocError, Invalid
 from telephony.control.client import ControlClient
@@ -30,15 +60,25 @@ from telephony.errors import ControlError, NotFound, ValidationError
 from telephony.extensions.service import ExtensionInput, port_has_number, realm, validate
 from telephony.messages import Phrase
 from telephony.models import (
+    Agent,
+    AgentSkill,
+    Customer,
+    CustomerNumber,
     DialRule,
     Extension,
     InboundRoute,
+    PauseCode,
     PortSetting,
+    Queue,
+    QueueMember,
+    QueueSkill,
     Setting,
+    Skill,
     TrunkGroup,
     database,
     utcnow,
 )
+from telephony.models.callcenter import hash_pin
 from telephony.routing.service import (
     DialRuleInput,
     InboundRouteInput,
@@ -59,7 +99,8 @@ log = logging.getLogger(__name__)
 HEADER = (
     "# pbx-box configuration document (pbxctl config export).\n"
     "# Importing it replaces every section it contains: extensions not listed are deleted.\n"
-    "# ha1/ha1b are SIP digest hashes that can register as the extension: keep this file private.\n"
+    "# ha1/ha1b are SIP digest hashes that can register as the extension, and pin_hash can be\n"
+    "# guessed back to an agent's PIN: keep this file private.\n"
 )
 
 
@@ -90,6 +131,10 @@ class ImportResult:
     reload_error: str = ""
 
 
+# (a service's field name, its message key, the message's arguments) -> the document's key
+KeyOf = Callable[[str, str, dict[str, object]], str]
+
+
 @dataclasses.dataclass
 class ImportContext:
     """What apply functions share: the whole parsed document, where it came from, notices to report."""
@@ -101,14 +146,31 @@ class ImportContext:
     released: dict[str, str] = dataclasses.field(default_factory=dict)
     # dial rules the foreign key deleted with their trunk group, counted by the dial_rules section
     cascaded_rules: int = 0
+    # ids of agents and queues whose skills or members the foreign keys took with a deleted skill
+    # or agent: changed even if their own item matches what is left
+    cascaded: dict[str, set[int]] = dataclasses.field(
+        default_factory=lambda: {"agents": set(), "queues": set()}
+    )
 
     def error(self, key: str, message: str, **params: object) -> ConfigDocError:
         return ConfigDocError(key, message, self.source, **params)
 
-    def invalid(self, exc: ValidationError, path: str, **params: object) -> NoReturn:
-        """Raise a service's first validation error at `path`.field."""
+    def invalid(
+        self,
+        exc: ValidationError,
+        path: str,
+        key_of: KeyOf | None = None,
+        **params: object,
+    ) -> NoReturn:
+        """Raise a service's first validation error at `path`.field.
+
+        The call center's errors carry their own arguments; `key_of` turns their field names
+        (`member.8001.penalty`) into the document's (`members[1].penalty`).
+        """
         field, message = next(iter(exc.errors.items()))
-        raise self.error(f"{path}.{field}", message, **params) from None
+        params = {**params, **getattr(exc, "params", {}).get(field, {})}
+        key = key_of(field, message, params) if key_of is not None else field
+        raise self.error(f"{path}.{key}", message, **params) from None
 
 
 # --- settings --------------------------------------------------------------------------------------
@@ -134,7 +196,8 @@ def apply_settings(values: dict[str, Any], ctx: ImportContext) -> Counts:
     for f in schema.SETTINGS.fields:
         text = f.type.to_text(values[f.key])
         row = Setting.get_or_none(Setting.key == f.key)
-        if row is not None and row.value == text:
+        current = row.value if row is not None else f.type.to_text(f.default)  # no row reads as the default
+        if current == text:
             counts.unchanged += 1
             continue
         Setting.set_value(f.key, text)
@@ -234,10 +297,26 @@ def _check_extension(item: dict[str, Any], row: Extension | None, path: str, ctx
     try:
         validate(data, existing=row if row is not None else Extension(number=item["number"]), ports=False)
     except ValidationError as exc:
-        field, message = next(iter(exc.errors.items()))
-        raise ctx.error(f"{path}.{field}", message, number=item["number"]) from None
+        _raise_unless_queue_moves(exc, path, ctx, number=item["number"])
     if row is None and "ports" not in ctx.document and port_has_number(item["number"]):
         raise ctx.error(f"{path}.number", "extension.number.port", number=item["number"])
+    # validate() checks a queue's number only for a number new to its row; a queues section checks it.
+    if row is None and "queues" not in ctx.document and queue_number_taken(item["number"]):
+        raise ctx.error(f"{path}.number", "cc.number.queue", number=item["number"])
+
+
+def _raise_unless_queue_moves(exc: ValidationError, path: str, ctx: ImportContext, **params: object) -> None:
+    """Raise the first error, but not "a queue has this number" when the document has a queues section.
+
+    That section, applied later, deletes or keeps the queue and checks its number against the
+    extensions and ports as the document leaves them, so a number can move from a queue to an
+    extension or port in one document.
+    """
+    errors = dict(exc.errors)
+    if "queues" in ctx.document and errors.get("number") == "cc.number.queue":
+        del errors["number"]
+    if errors:
+        ctx.invalid(ValidationError(errors), path, **params)
 
 
 # --- ports -----------------------------------------------------------------------------------------
@@ -307,7 +386,7 @@ def apply_ports(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
         try:
             validate_port(name, data)
         except ValidationError as exc:
-            ctx.invalid(exc, path, number=data.number)
+            _raise_unless_queue_moves(exc, path, ctx, number=data.number)
         row = existing.get(name)
         old_number = row.number if row is not None else None  # the instance still has it
         if old_number and old_number != (data.number or None):
@@ -473,17 +552,460 @@ def apply_dial_rules(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
     )
 
 
-def check_kept_routes(ctx: ImportContext) -> None:
-    """Refuse an import that removed a number a kept inbound route (section left out) goes to."""
-    if "inbound_routes" in ctx.document:
-        return  # the routes were replaced and each checked against the numbers that remain
-    for number, key in ctx.released.items():
-        users = [] if number_exists(number) else routes_to(number)
-        if users:
-            kind = "inuse.extension" if key == "extensions" else "inuse.number"
+# --- call center: skills, pause codes, agents, queues, customers -----------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """Return a whole float as an int (15.0 -> 15), so the document reads as it is written."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# Messages the call-center validators give the second of two equal entries of a list.
+TWICE = ("cc.member.twice", "cc.skill.twice", "cc.customer.phone_twice")
+
+
+def _at(values: list[Any], value: object, second: bool = False) -> int:
+    """Return the index of `value` in `values`: its second place if `second` and it has one; 0 if none."""
+    found = [i for i, v in enumerate(values) if v == value] or [0]
+    return found[1] if second and len(found) > 1 else found[0]
+
+
+AGENT_ENTRIES = {"skills": ("skill", "skill")}
+QUEUE_ENTRIES = {"members": ("member", "agent"), "skills": ("skill", "skill")}
+
+
+def _entry_keys(item: dict[str, Any], lists: dict[str, tuple[str, str]]) -> KeyOf:
+    """Map a validator's names for list entries to the document's keys.
+
+    `lists` maps a list key of the item (`members`) to the validator's name of one entry and the
+    entry's identifying key (`member`, `agent`): the validator reports `members` (naming the
+    agent) for an entry it cannot use and `member.<agent>.<field>` for a field of one; the
+    document's keys are `members[j].agent` and `members[j].<field>`.
+    """
+
+    def key_of(field: str, message: str, params: dict[str, object]) -> str:
+        for name, (entry, id_key) in lists.items():
+            ids = [e[id_key] for e in item[name]]
+            if field == name:
+                return f"{name}[{_at(ids, params.get('name'), message in TWICE)}].{id_key}"
+            if field.startswith(entry + "."):
+                ident, _, sub = field[len(entry) + 1 :].rpartition(".")
+                return f"{name}[{_at(ids, ident)}].{sub}"
+        return field
+
+    return key_of
+
+
+def _changed(counts: Counts, row: Any, same: bool) -> None:
+    if row is None:
+        counts.created += 1
+    elif same:
+        counts.unchanged += 1
+    else:
+        counts.updated += 1
+
+
+def export_skills() -> list[dict[str, Any]]:
+    return [{"name": s.name, "description": s.description} for s in Skill.select().order_by(Skill.name)]
+
+
+def apply_skills(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
+    counts = Counts()
+    existing = {s.name: s for s in Skill.select().order_by(Skill.name)}
+    wanted = {item["name"] for item in items}
+    for name, row in existing.items():
+        if name in wanted:
+            continue
+        if "queues" not in ctx.document:
+            users = skill_users(row)
+            if users:
+                raise ctx.error(
+                    "skills",
+                    "config.ref.kept",
+                    what=Phrase("inuse.skill", name),
+                    users=users,
+                    section="queues",
+                )
+        # The foreign keys take the agents' levels and the queues' requirements in it.
+        ctx.cascaded["agents"].update(
+            a.agent_id for a in AgentSkill.select().where(AgentSkill.skill == row.id)
+        )
+        ctx.cascaded["queues"].update(
+            q.queue_id for q in QueueSkill.select().where(QueueSkill.skill == row.id)
+        )
+        row.delete_instance()
+        counts.deleted += 1
+    for i, item in enumerate(items):
+        row = existing.get(item["name"])
+        data = SkillInput(item["name"], item["description"])
+        try:
+            validate_skill(data, row)
+        except ValidationError as exc:
+            ctx.invalid(exc, f"skills[{i}]")
+        new = (data.name.strip(), data.description.strip())
+        same = row is not None and (row.name, row.description) == new
+        if not same:
+            target = row if row is not None else Skill()
+            target.name, target.description = new
+            target.save()
+        _changed(counts, row, same)
+    return counts
+
+
+def export_pause_codes() -> list[dict[str, Any]]:
+    return [
+        {"code": p.code, "label_zh": p.label_zh, "label_en": p.label_en, "productive": bool(p.productive)}
+        for p in PauseCode.select().order_by(PauseCode.code)
+    ]
+
+
+def apply_pause_codes(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
+    counts = Counts()
+    existing = {p.code: p for p in PauseCode.select().order_by(PauseCode.code)}
+    wanted = {item["code"] for item in items}
+    for code, row in existing.items():
+        if code not in wanted:
+            row.delete_instance()  # agents paused with it stay paused until they resume
+            counts.deleted += 1
+    for i, item in enumerate(items):
+        row = existing.get(item["code"])
+        data = PauseCodeInput(item["code"], item["label_zh"], item["label_en"], item["productive"])
+        try:
+            validate_pause_code(data, row)
+        except ValidationError as exc:
+            ctx.invalid(exc, f"pause_codes[{i}]")
+        new = (data.code.strip(), data.label_zh.strip(), data.label_en.strip(), data.productive)
+        same = row is not None and (row.code, row.label_zh, row.label_en, bool(row.productive)) == new
+        if not same:
+            target = row if row is not None else PauseCode()
+            target.code, target.label_zh, target.label_en, target.productive = new
+            target.save()
+        _changed(counts, row, same)
+    return counts
+
+
+def _agent_skills() -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = {}
+    for row in AgentSkill.select(AgentSkill, Skill).join(Skill).order_by(Skill.name):
+        out.setdefault(row.agent_id, []).append({"skill": row.skill.name, "level": row.level})
+    return out
+
+
+def export_agents() -> list[dict[str, Any]]:
+    """Every agent, with its PIN's hash (never a PIN: only the hash is stored)."""
+    skills = _agent_skills()
+    out = []
+    for a in Agent.select().order_by(Agent.number):
+        item: dict[str, Any] = {"number": a.number, "name": a.name, "enabled": bool(a.enabled)}
+        if a.default_extension is not None:  # absent, not null: no phone of its own
+            item["default_extension"] = a.default_extension
+        item["pin_hash"] = a.pin_hash
+        item["skills"] = skills.get(a.id, [])
+        out.append(item)
+    return out
+
+
+def apply_agents(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
+    counts = Counts()
+    existing = {a.number: a for a in Agent.select().order_by(Agent.number)}
+    wanted = {item["number"] for item in items}
+    for number, row in existing.items():
+        if number in wanted:
+            continue
+        queues = [
+            m.queue
+            for m in QueueMember.select(QueueMember, Queue).join(Queue).where(QueueMember.agent == row.id)
+        ]
+        if queues and "queues" not in ctx.document:
             raise ctx.error(
-                key, "config.ref.kept", what=Phrase(kind, number), users=users, section="inbound_routes"
+                "agents",
+                "config.ref.kept",
+                what=Phrase("inuse.agent", f"{row.number} {row.name}".strip()),
+                users=[Phrase("inuse.queue", queue_label(q)) for q in sorted(queues, key=lambda q: q.number)],
+                section="queues",
             )
+        ctx.cascaded["queues"].update(q.id for q in queues)  # the foreign key takes the memberships
+        row.delete_instance()
+        counts.deleted += 1
+    old_skills = _agent_skills()
+    for i, item in enumerate(items):
+        path, row = f"agents[{i}]", existing.get(item["number"])
+        _check_pin_fields(item, path, ctx)
+        data = AgentInput(
+            number=item["number"],
+            name=item["name"],
+            pin=item["pin"] or "",
+            default_extension=item["default_extension"] or "",
+            enabled=item["enabled"],
+            skills=tuple(AgentSkillInput(s["skill"], s["level"]) for s in item["skills"]),
+        )
+        # An unsaved row for a new number makes validate_agent skip its "PIN required" rule, which
+        # this document satisfies with a hash instead; a given PIN is still checked.
+        try:
+            skills, _ = validate_agent(data, row if row is not None else Agent(number=item["number"]))
+        except ValidationError as exc:
+            ctx.invalid(exc, path, _entry_keys(item, AGENT_ENTRIES))
+        if item["pin"] is None:
+            pin_hash = item["pin_hash"]
+        elif row is not None and row.check_pin(item["pin"]):
+            pin_hash = row.pin_hash  # the same PIN: keep its hash (and salt)
+        else:
+            pin_hash = hash_pin(item["pin"])
+        new = (
+            data.number.strip(),
+            data.name.strip(),
+            data.enabled,
+            data.default_extension.strip() or None,
+            pin_hash,
+        )
+        new_skills = [
+            {"skill": skill.name, "level": level} for skill, level in sorted(skills, key=lambda s: s[0].name)
+        ]
+        same = (
+            row is not None
+            and (row.number, row.name, bool(row.enabled), row.default_extension, row.pin_hash) == new
+            and old_skills.get(row.id, []) == new_skills
+        )
+        if not same:
+            target = row if row is not None else Agent()
+            target.number, target.name, target.enabled, target.default_extension, target.pin_hash = new
+            target.updated = utcnow()
+            target.save()
+            if row is None or old_skills.get(row.id, []) != new_skills:
+                AgentSkill.delete().where(AgentSkill.agent == target.id).execute()
+                for skill, level in skills:
+                    AgentSkill.create(agent=target, skill=skill, level=level)
+        _changed(counts, row, same and row.id not in ctx.cascaded["agents"])
+    return counts
+
+
+def _check_pin_fields(item: dict[str, Any], path: str, ctx: ImportContext) -> None:
+    """The document's rule: each agent has `pin` (hashed on import) or `pin_hash` (as exported)."""
+    if item["pin"] is not None and item["pin_hash"] is not None:
+        raise ctx.error(f"{path}.pin", "config.agent.pin_and_hash")
+    if item["pin"] is None and item["pin_hash"] is None:
+        raise ctx.error(f"{path}.pin", "config.agent.pin")
+    if item["pin"] == "":
+        raise ctx.error(f"{path}.pin", "required")
+
+
+def _queue_members() -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = {}
+    rows = QueueMember.select(QueueMember, Agent).join(Agent).order_by(QueueMember.position, Agent.number)
+    for m in rows:
+        out.setdefault(m.queue_id, []).append(
+            {
+                "agent": m.agent.number,
+                "kind": m.kind,
+                "penalty": m.penalty,
+                "position": m.position,
+                "weight": _plain(m.weight),
+            }
+        )
+    return out
+
+
+def _queue_skills() -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = {}
+    for r in QueueSkill.select(QueueSkill, Skill).join(Skill).order_by(Skill.name):
+        out.setdefault(r.queue_id, []).append({"skill": r.skill.name, "min_level": r.min_level})
+    return out
+
+
+def export_queues() -> list[dict[str, Any]]:
+    """Every queue with every setting, its members in hunt order and its required skills."""
+    members, skills = _queue_members(), _queue_skills()
+    out = []
+    for q in Queue.select().order_by(Queue.number):
+        item: dict[str, Any] = {"number": q.number, "name": q.name}
+        item.update((s.key, _plain(getattr(q, s.key))) for s in QUEUE_SETTINGS)
+        item["members"] = members.get(q.id, [])
+        item["skills"] = skills.get(q.id, [])
+        out.append(item)
+    return out
+
+
+def apply_queues(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
+    counts = Counts()
+    existing = {q.number: q for q in Queue.select().order_by(Queue.number)}
+    wanted = {item["number"] for item in items}
+    for number, row in existing.items():
+        if number not in wanted:
+            row.delete_instance()  # with its members and requirements
+            counts.deleted += 1
+            ctx.released[number] = "queues"
+    old_members, old_skills = _queue_members(), _queue_skills()
+    # Every queue of the document exists before any is checked, so overflows may name queues listed later.
+    rows = {}
+    for item in items:
+        row = existing.get(item["number"])
+        if row is None:
+            row = Queue(number=item["number"], name=item["name"])
+            row.save()
+        rows[item["number"]] = row
+    for i, item in enumerate(items):
+        row, path = rows[item["number"]], f"queues[{i}]"
+        data = QueueInput(
+            number=item["number"],
+            name=item["name"],
+            settings={s.key: item[s.key] for s in QUEUE_SETTINGS},
+            members=tuple(QueueMemberInput(**m) for m in item["members"]),
+            skills=tuple(SkillRequirement(**r) for r in item["skills"]),
+        )
+        try:
+            values, members, skills = validate_queue(data, row)
+        except ValidationError as exc:
+            ctx.invalid(exc, path, _entry_keys(item, QUEUE_ENTRIES), number=item["number"])
+        new = {"number": data.number.strip(), "name": data.name.strip(), **values}
+        new_members = sorted(
+            (
+                {"agent": agent.number, **fields, "weight": _plain(fields["weight"])}
+                for agent, fields in members
+            ),
+            key=lambda m: (m["position"], m["agent"]),
+        )
+        new_skills = [
+            {"skill": s.name, "min_level": level} for s, level in sorted(skills, key=lambda r: r[0].name)
+        ]
+        old = existing.get(item["number"])
+        same_row = old is not None and all(getattr(old, k) == v for k, v in new.items())
+        if not same_row:
+            for key, value in new.items():
+                setattr(row, key, value)
+            row.updated = utcnow()
+            row.save()
+        same_members = old is not None and old_members.get(old.id, []) == new_members
+        if not same_members:
+            QueueMember.delete().where(QueueMember.queue == row.id).execute()
+            for agent, fields in members:
+                QueueMember.create(queue=row, agent=agent, **fields)
+        same_skills = old is not None and old_skills.get(old.id, []) == new_skills
+        if not same_skills:
+            QueueSkill.delete().where(QueueSkill.queue == row.id).execute()
+            for skill, level in skills:
+                QueueSkill.create(queue=row, skill=skill, min_level=level)
+        same = same_row and same_members and same_skills and row.id not in ctx.cascaded["queues"]
+        _changed(counts, old, same)
+    return counts
+
+
+def _customer_values(row: Customer, numbers: list[str]) -> dict[str, Any]:
+    return {
+        "name": row.name,
+        "company": row.company,
+        "notes": row.notes,
+        "priority": row.priority,
+        "tags": row.tag_list(),
+        "numbers": numbers,
+    }
+
+
+def _customer_numbers() -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for n in CustomerNumber.select().order_by(CustomerNumber.id):
+        out.setdefault(n.customer_id, []).append(n.number)
+    return out
+
+
+def export_customers() -> list[dict[str, Any]]:
+    numbers = _customer_numbers()
+    return [_customer_values(c, numbers.get(c.id, [])) for c in Customer.select().order_by(Customer.id)]
+
+
+def _customer_key(item: dict[str, Any]) -> KeyOf:
+    """Map check_customer's `phone` to the document's `numbers[j]` (the entry its message names)."""
+    numbers = item["numbers"]
+
+    def key_of(field: str, message: str, params: dict[str, object]) -> str:
+        if field != "phone":
+            return field
+        if "value" in params:  # not a phone number
+            return f"numbers[{_at([n.strip() for n in numbers], str(params['value']).strip())}]"
+        if "number" in params:  # listed twice, or another customer's
+            return (
+                f"numbers[{_at([normalize_number(n) for n in numbers], params['number'], message in TWICE)}]"
+            )
+        return "numbers"  # none given
+
+    return key_of
+
+
+def apply_customers(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
+    """Replace the customers; an item updates the customer that has one of its numbers, else is new."""
+    counts = Counts()
+    numbers = _customer_numbers()
+    rows = {c.id: c for c in Customer.select().order_by(Customer.id)}
+    old = {cid: _customer_values(row, numbers.get(cid, [])) for cid, row in rows.items()}
+    owner = {n: cid for cid, ns in numbers.items() for n in ns}
+    targets: list[Customer | None] = []
+    claimed: set[int] = set()
+    for item in items:
+        ids = [owner.get(normalize_number(n) or "") for n in item["numbers"]]
+        cid = next((c for c in ids if c is not None and c not in claimed), None)
+        if cid is not None:
+            claimed.add(cid)
+        targets.append(rows.get(cid) if cid is not None else None)
+    for cid, row in rows.items():
+        if cid not in claimed:
+            row.delete_instance()  # with its numbers
+            counts.deleted += 1
+    # Changed customers give up their numbers first, so numbers can move between customers.
+    changed = [
+        row.id for row, item in zip(targets, items, strict=True) if row is not None and old[row.id] != item
+    ]
+    CustomerNumber.delete().where(CustomerNumber.customer.in_(changed)).execute()
+    for i, (row, item) in enumerate(zip(targets, items, strict=True)):
+        path = f"customers[{i}]"
+        for j, number in enumerate(item["numbers"]):
+            if NUMBER_SPLIT_RE.search(number):  # one number per entry: the form's separators split it
+                raise ctx.error(f"{path}.numbers[{j}]", "cc.customer.phone", value=number)
+        data = CustomerInput(
+            name=item["name"],
+            phone=",".join(item["numbers"]),
+            company=item["company"],
+            notes=item["notes"],
+            priority=item["priority"],
+            tags=",".join(item["tags"]),
+        )
+        checked, errors, params = check_customer(data, row)
+        if checked is None:
+            ctx.invalid(InvalidInput(errors, params), path, _customer_key(item))
+        if row is None or row.id in changed:
+            saved = save_customer(row if row is not None else Customer(), checked)
+            same = row is not None and _customer_values(saved, list(checked.numbers)) == old[row.id]
+        else:
+            same = True
+        _changed(counts, row, same)
+    return counts
+
+
+def check_kept_references(ctx: ImportContext) -> None:
+    """Refuse an import that took away a number a kept section (left out of the document) still uses.
+
+    Kept inbound routes may go to any number a call can reach (an extension, FXS port or queue);
+    kept queues overflow, and kept agents ring, only to an extension or FXS port.
+    """
+    for number, key in ctx.released.items():
+        kind = {"extensions": "inuse.extension", "queues": "inuse.queue"}.get(key, "inuse.number")
+        kept: list[tuple[str, list[Phrase]]] = []
+        if "inbound_routes" not in ctx.document and not number_exists(number):
+            kept.append(("inbound_routes", routes_to(number)))
+        if not dialable_exists(number):
+            if "queues" not in ctx.document:
+                queues = overflowing_to(("extension", "voicemail"), number)
+                kept.append(("queues", [Phrase("inuse.queue_overflow", queue_label(q)) for q in queues]))
+            if "agents" not in ctx.document:
+                agents = Agent.select().where(Agent.default_extension == number).order_by(Agent.number)
+                kept.append(
+                    ("agents", [Phrase("inuse.agent", f"{a.number} {a.name}".strip()) for a in agents])
+                )
+        for section, users in kept:
+            if users:
+                raise ctx.error(
+                    key, "config.ref.kept", what=Phrase(kind, number), users=users, section=section
+                )
 
 
 # --- the document ----------------------------------------------------------------------------------
@@ -505,8 +1027,13 @@ HANDLERS: dict[str, SectionHandler] = {
         SectionHandler(schema.EXTENSIONS, export_extensions, apply_extensions),
         SectionHandler(schema.PORTS, export_ports, apply_ports),
         SectionHandler(schema.TRUNK_GROUPS, export_trunk_groups, apply_trunk_groups),
+        SectionHandler(schema.SKILLS, export_skills, apply_skills),
+        SectionHandler(schema.PAUSE_CODES, export_pause_codes, apply_pause_codes),
+        SectionHandler(schema.AGENTS, export_agents, apply_agents),
+        SectionHandler(schema.QUEUES, export_queues, apply_queues),
         SectionHandler(schema.INBOUND_ROUTES, export_inbound_routes, apply_inbound_routes),
         SectionHandler(schema.DIAL_RULES, export_dial_rules, apply_dial_rules),
+        SectionHandler(schema.CUSTOMERS, export_customers, apply_customers),
     )
 }
 assert set(HANDLERS) == {s.name for s in schema.SECTIONS}, "every schema section needs a handler"
@@ -558,7 +1085,7 @@ class ConfigDocService:
             for section in schema.SECTIONS:
                 if section.name in parsed:
                     counts[section.name] = HANDLERS[section.name].apply(parsed[section.name], ctx)
-            check_kept_routes(ctx)
+            check_kept_references(ctx)
             if dry_run:
                 txn.rollback()
                 return ImportResult(counts, ctx.notices)

@@ -5,16 +5,35 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from telephony.callcenter.customers import CustomerInput, CustomerService
+from telephony.callcenter.service import (
+    AgentInput,
+    AgentSkillInput,
+    CallCenterService,
+    PauseCodeInput,
+    QueueInput,
+    QueueMemberInput,
+    SkillInput,
+    SkillRequirement,
+    queue_config,
+)
+from telephony.callcenter.settings import QUEUE_SETTINGS
+from telephony.callcenter.webhook_settings import WebhookService, load_for_core
 from telephony.configdoc import ConfigDocError, ConfigDocService, parse_document, schema
 from telephony.configdoc.service import HANDLERS
 from telephony.control.client import ControlClient
 from telephony.extensions.service import ExtensionInput, ExtensionService
 from telephony.models import (
+    Agent,
+    Customer,
     DialRule,
     Extension,
     InboundRoute,
+    PauseCode,
     PortSetting,
+    Queue,
     Setting,
+    Skill,
     TrunkGroup,
     open_database,
     sip_ha1,
@@ -69,12 +88,23 @@ def test_export_of_an_empty_box_has_version_default_settings_and_no_extensions(d
     data = ConfigDocService().export_document()
     assert data == {
         "version": 1,
-        "settings": {"sip_realm": "pbx", "no_answer_timeout": 30},
+        "settings": {
+            "sip_realm": "pbx",
+            "no_answer_timeout": 30,
+            "prompt_language": "zh-CN",
+            "webhook_url": "",
+            "webhook_events": "",
+        },
         "extensions": [],
         "ports": [],
         "trunk_groups": [],
+        "skills": [],
+        "pause_codes": [],
+        "agents": [],
+        "queues": [],
         "inbound_routes": [],
         "dial_rules": [],
+        "customers": [],
     }
 
 
@@ -221,7 +251,7 @@ def test_import_asks_the_core_to_reload_and_survives_a_core_that_is_down(doc_db)
 @pytest.mark.parametrize(
     ("text", "key", "message"),
     [
-        ("version: 1\nqueues: []\n", "queues", "config.unknown_key"),
+        ("version: 1\ncolours: []\n", "colours", "config.unknown_key"),
         ("settings: {}\n", "version", "required"),
         ("version: 2\n", "version", "config.version"),
         ("version: true\n", "version", "config.version"),
@@ -470,12 +500,17 @@ def test_line_tables_round_trip_exactly_and_a_reimport_changes_nothing(doc_db):
     assert snapshot(doc_db) == before
     unchanged = {name: (c.created, c.updated, c.deleted, c.unchanged) for name, c in result.counts.items()}
     assert unchanged == {
-        "settings": (0, 0, 0, 2),
+        "settings": (0, 0, 0, 5),
         "extensions": (0, 0, 0, 3),
         "ports": (0, 0, 0, 3),
         "trunk_groups": (0, 0, 0, 2),
+        "skills": (0, 0, 0, 0),
+        "pause_codes": (0, 0, 0, 0),
+        "agents": (0, 0, 0, 0),
+        "queues": (0, 0, 0, 0),
         "inbound_routes": (0, 0, 0, 3),
         "dial_rules": (0, 0, 0, 3),
+        "customers": (0, 0, 0, 0),
     }
 
 
@@ -804,7 +839,8 @@ def test_a_bad_route_after_good_line_sections_leaves_the_database_exactly_as_bef
     with pytest.raises(ConfigDocError) as info:
         ConfigDocService().import_text(text, source="box.yaml")
     assert (
-        str(info.value) == "box.yaml: inbound_routes[2].destination: no extension, FXS port or queue has this number"
+        str(info.value)
+        == "box.yaml: inbound_routes[2].destination: no extension, FXS port or queue has this number"
     )
     assert snapshot(doc_db) == before
 
@@ -874,3 +910,655 @@ def test_import_changes_and_clears_a_port_cid_standard(doc_db):
 
 def test_describe_lists_the_port_cid_standard():
     assert "  cid_standard (optional): FXS only: caller-ID standard" in schema.describe()
+
+
+# --- call center: skills, pause codes, agents, queues, customers; call-center settings -------------
+
+
+def seed_callcenter(db) -> None:
+    """Extensions 1001-1003 plus two skills, two pause codes, two agents, two queues, two customers."""
+    seed(db)
+    cc = CallCenterService()
+    cc.save_skill(SkillInput("english", "English speakers"))
+    cc.save_skill(SkillInput("粤语"))
+    cc.save_pause_code(PauseCodeInput("lunch", "午餐", "Lunch"))
+    cc.save_pause_code(PauseCodeInput("training", "培训", "Training", True))
+    cc.create_agent(
+        AgentInput("8001", "张三", "97531", default_extension="1001", skills=(AgentSkillInput("english", 7),))
+    )
+    cc.create_agent(AgentInput("8002", "Bob", "86420", enabled=False))
+    cc.create_queue(
+        QueueInput(
+            "600",
+            "Sales",
+            settings={"strategy": "linear", "ring_timeout": "20.5", "skill_widen": "0:8,30:5"},
+            members=(
+                QueueMemberInput("8001", penalty=2, position=1),
+                QueueMemberInput("8002", kind="dynamic", weight=2.5),
+            ),
+            skills=(SkillRequirement("english", 3),),
+        )
+    )
+    cc.create_queue(
+        QueueInput(
+            "601",
+            "Support",
+            settings={
+                "timeout_kind": "queue",
+                "timeout_target": "600",
+                "no_agents_kind": "extension",
+                "no_agents_target": "1001",
+                "max_wait": 120,
+            },
+        )
+    )
+    customers = CustomerService()
+    customers.create(
+        CustomerInput(
+            "王五",
+            "+86 138-0013-8000, 010 1234 5678",
+            company="ACME",
+            notes="a\nb",
+            priority=5,
+            tags="vip,北京",
+        )
+    )
+    customers.create(CustomerInput("Zed", "13900000000"))
+    Setting.set_value("prompt_language", "en")
+    WebhookService().save("https://crm.example/hook", "call-*,agent-*", secret="s3cret-signing-key-0001")
+
+
+def cc_doc(db, **changes) -> str:
+    """This box's export as YAML, with whole sections replaced by `changes` (plain data)."""
+    data = ConfigDocService().export_document()
+    data.update(changes)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def test_export_writes_the_call_center_tables_and_its_settings(doc_db):
+    seed_callcenter(doc_db)
+    data = ConfigDocService().export_document()
+    assert data["settings"] == {
+        "sip_realm": "pbx",
+        "no_answer_timeout": 45,
+        "prompt_language": "en",
+        "webhook_url": "https://crm.example/hook",
+        "webhook_events": "call-*,agent-*",
+    }
+    assert data["skills"] == [
+        {"name": "english", "description": "English speakers"},
+        {"name": "粤语", "description": ""},
+    ]
+    assert data["pause_codes"] == [
+        {"code": "lunch", "label_zh": "午餐", "label_en": "Lunch", "productive": False},
+        {"code": "training", "label_zh": "培训", "label_en": "Training", "productive": True},
+    ]
+    first, second = data["agents"]
+    assert first["pin_hash"].startswith("pbkdf2_sha256$") and second["pin_hash"].startswith("pbkdf2_sha256$")
+    assert {k: v for k, v in first.items() if k != "pin_hash"} == {
+        "number": "8001",
+        "name": "张三",
+        "enabled": True,
+        "default_extension": "1001",
+        "skills": [{"skill": "english", "level": 7}],
+    }
+    assert "default_extension" not in second and second["enabled"] is False
+    sales, support = data["queues"]
+    assert list(sales) == ["number", "name", *(s.key for s in QUEUE_SETTINGS), "members", "skills"]
+    assert (sales["strategy"], sales["ring_timeout"], sales["retry_delay"], sales["skill_widen"]) == (
+        "linear",
+        20.5,
+        5,
+        "0:8, 30:5",
+    )
+    assert sales["members"] == [  # hunt order: position, then number
+        {"agent": "8002", "kind": "dynamic", "penalty": 0, "position": 0, "weight": 2.5},
+        {"agent": "8001", "kind": "static", "penalty": 2, "position": 1, "weight": 1},
+    ]
+    assert sales["skills"] == [{"skill": "english", "min_level": 3}]
+    assert (support["timeout_kind"], support["timeout_target"], support["no_agents_target"]) == (
+        "queue",
+        "600",
+        "1001",
+    )
+    assert support["members"] == [] and support["skills"] == []
+    assert data["customers"] == [
+        {
+            "name": "王五",
+            "company": "ACME",
+            "notes": "a\nb",
+            "priority": 5,
+            "tags": ["vip", "北京"],
+            "numbers": ["13800138000", "01012345678"],
+        },
+        {"name": "Zed", "company": "", "notes": "", "priority": 0, "tags": [], "numbers": ["13900000000"]},
+    ]
+
+
+def test_pins_and_the_webhook_secret_are_never_exported(doc_db):
+    seed_callcenter(doc_db)
+    text = ConfigDocService().export_text()
+    assert "97531" not in text and "86420" not in text
+    assert "s3cret-signing-key-0001" not in text and "webhook_secret" not in text
+    for agent in yaml.safe_load(text)["agents"]:
+        assert "pin" not in agent
+    assert Agent.get(Agent.number == "8001").pin_hash in text  # the hash only
+
+
+def test_call_center_round_trips_exactly_and_a_reimport_changes_nothing(doc_db):
+    seed_callcenter(doc_db)
+    service = ConfigDocService()
+    text = service.export_text()
+    before = snapshot(doc_db)
+    result = service.import_text(text)
+    assert service.export_text() == text
+    assert snapshot(doc_db) == before
+    counts = {name: (c.created, c.updated, c.deleted, c.unchanged) for name, c in result.counts.items()}
+    assert {k: counts[k] for k in ("settings", "skills", "pause_codes", "agents", "queues", "customers")} == {
+        "settings": (0, 0, 0, 5),
+        "skills": (0, 0, 0, 2),
+        "pause_codes": (0, 0, 0, 2),
+        "agents": (0, 0, 0, 2),
+        "queues": (0, 0, 0, 2),
+        "customers": (0, 0, 0, 2),
+    }
+
+
+def test_call_center_imported_into_a_fresh_box_reproduces_the_document(doc_db, tmp_path):
+    seed_callcenter(doc_db)
+    text = ConfigDocService().export_text()
+    doc_db.close()
+    other = open_database(tmp_path / "other" / "pbx.sqlite3")
+    try:
+        result = ConfigDocService().import_text(text)
+        assert [
+            result.counts[s].created for s in ("skills", "pause_codes", "agents", "queues", "customers")
+        ] == [
+            2,
+            2,
+            2,
+            2,
+            2,
+        ]
+        assert ConfigDocService().export_text() == text
+        assert CallCenterService().check_login("8001", "97531").name == "张三"  # the hash came along
+        assert Setting.get_value("prompt_language", "zh-CN") == "en"
+        assert Setting.get_value("webhook_url") == "https://crm.example/hook"
+        assert not Setting.get_value("webhook_secret")  # never exported: pbx-core makes one
+        assert len(load_for_core().secret) == 64
+        assert queue_config(Queue.get(Queue.number == "601")).timeout_destination.target == "600"
+    finally:
+        other.close()
+
+
+def test_an_agent_pin_in_the_document_is_hashed_on_import_and_kept_when_the_same(doc_db):
+    ConfigDocService().import_text(
+        lines_doc(
+            agents='[{number: "8001", name: Ann, pin: "97531"}, {number: "8002", name: Bo, pin: "86420"}]'
+        )
+    )
+    agent = Agent.get(Agent.number == "8001")
+    assert agent.pin_hash.startswith("pbkdf2_sha256$") and "97531" not in agent.pin_hash
+    assert agent.check_pin("97531") and not agent.check_pin("86420")
+    before = snapshot(doc_db)
+    result = ConfigDocService().import_text(
+        lines_doc(
+            agents='[{number: "8001", name: Ann, pin: "97531"}, {number: "8002", name: Bo, pin: "11235"}]'
+        )
+    )
+    assert (result.counts["agents"].unchanged, result.counts["agents"].updated) == (1, 1)
+    assert Agent.get(Agent.number == "8001").pin_hash == agent.pin_hash  # same PIN: same hash, same salt
+    assert Agent.get(Agent.number == "8002").check_pin("11235")
+    assert snapshot(doc_db) != before
+
+
+def test_import_replaces_each_call_center_section_it_contains(doc_db):
+    seed_callcenter(doc_db)
+    agent_id = Agent.get(Agent.number == "8001").id
+    result = ConfigDocService().import_text(
+        lines_doc(
+            skills="[{name: english}]",
+            pause_codes="[{code: break, label_zh: 休息, label_en: Break, productive: true}]",
+            agents='[{number: "8001", name: 张三, pin: "97531", skills: [{skill: english, level: 9}]}]',
+            queues='[{number: "600", name: Sales, strategy: round-robin, wrap_up: 10,'
+            ' members: [{agent: "8001", penalty: 1}], skills: [{skill: english}]}]',
+            customers='[{name: Zed, numbers: ["13900000000", "+86 139 0000 0001"], tags: [gold]}]',
+        )
+    )
+    assert [s.name for s in Skill.select()] == ["english"]
+    assert Skill.get().description == ""
+    assert [(p.code, p.productive) for p in PauseCode.select()] == [("break", True)]
+    agent = Agent.get()
+    assert (agent.id, agent.number, agent.default_extension) == (agent_id, "8001", None)  # same row
+    assert [(s.skill.name, s.level) for s in agent.skills] == [("english", 9)]
+    queue = Queue.get()
+    assert (queue.number, queue.strategy, queue.wrap_up, queue.ring_timeout) == ("600", "round-robin", 10, 15)
+    assert [(m.agent.number, m.penalty, m.weight) for m in queue.members] == [("8001", 1, 1.0)]
+    assert [(r.skill.name, r.min_level) for r in queue.skills] == [("english", 1)]
+    zed = Customer.get()
+    assert (zed.name, zed.number_list(), zed.tag_list()) == ("Zed", ["13900000000", "13900000001"], ["gold"])
+    counts = {name: (c.created, c.updated, c.deleted, c.unchanged) for name, c in result.counts.items()}
+    assert counts == {
+        "skills": (0, 1, 1, 0),
+        "pause_codes": (1, 0, 2, 0),
+        "agents": (0, 1, 1, 0),
+        "queues": (0, 1, 1, 0),
+        "customers": (0, 1, 1, 0),
+    }
+    assert Extension.select().count() == 3  # left out: untouched
+
+
+def test_queues_may_overflow_to_queues_listed_later_and_agents_added_in_the_same_document(doc_db):
+    ConfigDocService().import_text(
+        lines_doc(
+            extensions='[{number: "1001", secret: Passw0rd11}]',
+            skills="[{name: english}]",
+            agents='[{number: "8001", name: A, pin: "97531", default_extension: "1001"}]',
+            queues='[{number: "600", name: S, timeout_kind: queue, timeout_target: "601",'
+            ' members: [{agent: "8001"}], skills: [{skill: english, min_level: 2}]},'
+            ' {number: "601", name: T, full_kind: voicemail, full_target: "1001"}]',
+            inbound_routes='[{trunk: e1, did: "1", destination: "600"}]',
+        )
+    )
+    assert [q.number for q in Queue.select().order_by(Queue.number)] == ["600", "601"]
+    assert InboundRoute.get().destination == "600"
+
+
+def test_a_number_moves_from_a_queue_to_an_extension_in_one_document(doc_db):
+    seed_callcenter(doc_db)
+    InboundRoute.create(trunk="e1", did="9", destination="601", priority=1)
+    ConfigDocService().import_text(
+        cc_doc(
+            doc_db,
+            extensions=[
+                *ConfigDocService().export_document()["extensions"],
+                {"number": "601", "secret": "Passw0rd11"},
+            ],
+            queues=[ConfigDocService().export_document()["queues"][0]],
+        )
+    )
+    assert [q.number for q in Queue.select()] == ["600"]
+    assert Extension.get(Extension.number == "601")
+    assert InboundRoute.get(InboundRoute.did == "9").destination == "601"  # still goes somewhere
+
+
+def test_removing_a_skill_or_agent_counts_the_queues_and_agents_it_was_taken_from(doc_db):
+    seed_callcenter(doc_db)
+    data = ConfigDocService().export_document()
+    first_agent = {**data["agents"][0], "skills": []}
+    sales = {**data["queues"][0], "skills": [], "members": [data["queues"][0]["members"][1]]}
+    result = ConfigDocService().import_text(
+        cc_doc(
+            doc_db,
+            skills=[data["skills"][1]],
+            agents=[first_agent],
+            queues=[sales, data["queues"][1]],
+        )
+    )
+    counts = {name: (c.created, c.updated, c.deleted, c.unchanged) for name, c in result.counts.items()}
+    assert (counts["skills"], counts["agents"], counts["queues"]) == (
+        (0, 0, 1, 1),
+        (0, 1, 1, 0),
+        (0, 1, 0, 1),
+    )
+
+
+# The seeded agents and skills, so an error test's doc keeps what kept queues use.
+KEPT_AGENTS = (
+    '{number: "8001", name: 张三, pin: "97531", default_extension: "1001", skills: [{skill: english, level: 7}]}, '
+    '{number: "8002", name: Bob, pin: "86420", enabled: false}, '
+)
+KEPT_SKILLS = "{name: english}, {name: 粤语}, "
+
+
+def agent_item(**kw) -> str:
+    """A third agent after the seeded two: its errors are at agents[2]."""
+    fields = {"number": '"8003"', "name": "C", "pin": '"97531"', **kw}
+    return KEPT_AGENTS + "{" + ", ".join(f"{k}: {v}" for k, v in fields.items() if v is not None) + "}"
+
+
+def queue_item(**kw) -> str:
+    fields = {"number": '"602"', "name": "Q", **kw}
+    return "{" + ", ".join(f"{k}: {v}" for k, v in fields.items()) + "}"
+
+
+CC_ERRORS = [
+    # settings: types here, rules of telephony.prompts and telephony.callcenter.webhook_settings
+    (lines_doc(settings="{prompt_language: fr}"), "settings.prompt_language", "cc.choice"),
+    (lines_doc(settings="{webhook_url: 'ftp://x'}"), "settings.webhook_url", "webhook.url"),
+    (lines_doc(settings="{webhook_events: 'agnet-*'}"), "settings.webhook_events", "webhook.events.unknown"),
+    (lines_doc(settings="{webhook_secret: abc}"), "settings.webhook_secret", "config.unknown_key"),
+    # skills and pause codes
+    (lines_doc(skills=f"[{KEPT_SKILLS}{{name: 'a,b'}}]"), "skills[2].name", "cc.skill.name"),
+    (lines_doc(skills=f"[{KEPT_SKILLS}{{name: x}}, {{name: x}}]"), "skills[3].name", "config.duplicate"),
+    (lines_doc(skills=f"[{KEPT_SKILLS}{{description: x}}]"), "skills[2].name", "required"),
+    (
+        lines_doc(pause_codes="[{code: Lunch!, label_zh: a, label_en: b}]"),
+        "pause_codes[0].code",
+        "cc.pause.code",
+    ),
+    (lines_doc(pause_codes="[{code: x, label_zh: '', label_en: b}]"), "pause_codes[0].label_zh", "cc.name"),
+    # agents: the PIN, its hash, the service's rules, references
+    (lines_doc(agents="[" + agent_item(pin=None) + "]"), "agents[2].pin", "config.agent.pin"),
+    (
+        lines_doc(agents="[" + agent_item(pin_hash="pbkdf2_sha256$1$YQ==$YQ==") + "]"),
+        "agents[2].pin",
+        "config.agent.pin_and_hash",
+    ),
+    (lines_doc(agents="[" + agent_item(pin=97531) + "]"), "agents[2].pin", "config.type.string"),
+    (lines_doc(agents="[" + agent_item(pin='"1111"') + "]"), "agents[2].pin", "cc.agent.pin_weak"),
+    (lines_doc(agents="[" + agent_item(pin='"12"') + "]"), "agents[2].pin", "cc.agent.pin_format"),
+    (lines_doc(agents="[" + agent_item(pin='""') + "]"), "agents[2].pin", "required"),
+    (
+        lines_doc(agents="[" + agent_item(pin=None, pin_hash="md5$abc") + "]"),
+        "agents[2].pin_hash",
+        "config.pin_hash",
+    ),
+    (lines_doc(agents="[" + agent_item(number='"08"') + "]"), "agents[2].number", "cc.number.format"),
+    (lines_doc(agents="[" + agent_item(name='""') + "]"), "agents[2].name", "cc.name"),
+    (
+        lines_doc(agents="[" + agent_item(default_extension='"999"') + "]"),
+        "agents[2].default_extension",
+        "cc.agent.extension",
+    ),
+    (
+        lines_doc(
+            agents="[" + agent_item(skills="[{skill: english, level: 2}, {skill: nope, level: 2}]") + "]"
+        ),
+        "agents[2].skills[1].skill",
+        "cc.skill.unknown",
+    ),
+    (
+        lines_doc(agents="[" + agent_item(skills="[{skill: english, level: 11}]") + "]"),
+        "agents[2].skills[0].level",
+        "cc.integer",
+    ),
+    (
+        lines_doc(
+            agents="[" + agent_item(skills="[{skill: english, level: 2}, {skill: english, level: 3}]") + "]"
+        ),
+        "agents[2].skills[1].skill",
+        "cc.skill.twice",
+    ),
+    (
+        lines_doc(agents="[" + agent_item(skills="[{skill: english}]") + "]"),
+        "agents[2].skills[0].level",
+        "required",
+    ),
+    (
+        lines_doc(agents="[" + agent_item(skills="[english]") + "]"),
+        "agents[2].skills[0]",
+        "config.type.mapping",
+    ),
+    # queues: settings, members, required skills, overflow targets, numbers
+    (lines_doc(queues="[" + queue_item(ring_timeout=0) + "]"), "queues[0].ring_timeout", "cc.seconds"),
+    (
+        lines_doc(queues="[" + queue_item(ring_timeout='"15"') + "]"),
+        "queues[0].ring_timeout",
+        "config.type.number",
+    ),
+    (lines_doc(queues="[" + queue_item(strategy="fastest") + "]"), "queues[0].strategy", "cc.choice"),
+    (
+        lines_doc(queues="[" + queue_item(skill_widen='"30:1"') + "]"),
+        "queues[0].skill_widen",
+        "cc.skill_widen",
+    ),
+    (lines_doc(queues="[" + queue_item(colour="red") + "]"), "queues[0].colour", "config.unknown_key"),
+    (lines_doc(queues="[" + queue_item(number='"1001"') + "]"), "queues[0].number", "cc.number.extension"),
+    (lines_doc(queues="[" + queue_item(number='"201"') + "]"), "queues[0].number", "cc.number.port"),
+    (
+        lines_doc(queues="[" + queue_item(members='[{agent: "8001"}, {agent: "8009"}]') + "]"),
+        "queues[0].members[1].agent",
+        "cc.member.unknown",
+    ),
+    (
+        lines_doc(
+            queues="[" + queue_item(members='[{agent: "8001"}, {agent: "8002"}, {agent: "8001"}]') + "]"
+        ),
+        "queues[0].members[2].agent",
+        "cc.member.twice",
+    ),
+    (
+        lines_doc(queues="[" + queue_item(members='[{agent: "8002"}, {agent: "8001", penalty: 2000}]') + "]"),
+        "queues[0].members[1].penalty",
+        "cc.integer",
+    ),
+    (
+        lines_doc(queues="[" + queue_item(members='[{agent: "8001", kind: both}]') + "]"),
+        "queues[0].members[0].kind",
+        "cc.choice",
+    ),
+    (
+        lines_doc(queues="[" + queue_item(members='[{agent: "8001", weight: x}]') + "]"),
+        "queues[0].members[0].weight",
+        "config.type.number",
+    ),
+    (
+        lines_doc(queues="[" + queue_item(members="[{agent: 8001}]") + "]"),
+        "queues[0].members[0].agent",
+        "config.type.string",
+    ),
+    (
+        lines_doc(queues="[" + queue_item(members='[{agent: "8001", colour: red}]') + "]"),
+        "queues[0].members[0].colour",
+        "config.unknown_key",
+    ),
+    (  # an unknown agent is reported where it first appears, a repeated one where it repeats
+        lines_doc(
+            queues="[" + queue_item(members='[{agent: "8009"}, {agent: "8001"}, {agent: "8009"}]') + "]"
+        ),
+        "queues[0].members[0].agent",
+        "cc.member.unknown",
+    ),
+    (
+        lines_doc(queues="[" + queue_item(skills="[{skill: nope}]") + "]"),
+        "queues[0].skills[0].skill",
+        "cc.skill.unknown",
+    ),
+    (
+        lines_doc(queues="[" + queue_item(skills="[{skill: english, min_level: 0}]") + "]"),
+        "queues[0].skills[0].min_level",
+        "cc.integer",
+    ),
+    (
+        lines_doc(queues="[" + queue_item(timeout_kind="queue", timeout_target='"699"') + "]"),
+        "queues[0].timeout_target",
+        "cc.destination.queue",
+    ),
+    (
+        lines_doc(queues="[" + queue_item(full_kind="queue", full_target='"602"') + "]"),
+        "queues[0].full_target",
+        "cc.destination.self",
+    ),
+    (
+        lines_doc(queues="[" + queue_item(no_agents_kind="extension", no_agents_target='"1999"') + "]"),
+        "queues[0].no_agents_target",
+        "cc.destination.extension",
+    ),
+    (
+        lines_doc(
+            extensions="[]",
+            queues="[" + queue_item(no_agents_kind="voicemail", no_agents_target='"1001"') + "]",
+        ),
+        "queues[0].no_agents_target",
+        "cc.destination.extension",
+    ),
+    (lines_doc(queues="[" + queue_item(crm_url="ftp://x") + "]"), "queues[0].crm_url", "cc.crm_url"),
+    (lines_doc(queues=f"[{queue_item()}, {queue_item()}]"), "queues[1].number", "config.duplicate"),
+    # numbers never clash across extensions, FXS ports and (kept) queues
+    (
+        lines_doc(
+            extensions=f'[{{number: "1001", ha1: {HA1}, ha1b: {HA1B}}}, {{number: "600", secret: Passw0rd11}}]'
+        ),
+        "extensions[1].number",
+        "cc.number.queue",
+    ),
+    (
+        lines_doc(ports='[{port: fxs1, number: "600"}, {port: fxs2, number: "202"}]'),
+        "ports[0].number",
+        "cc.number.queue",
+    ),
+    # removing what a kept section still uses
+    (lines_doc(skills="[]"), "skills", "config.ref.kept"),
+    (lines_doc(agents='[{number: "8002", name: Bob, pin: "86420"}]'), "agents", "config.ref.kept"),
+    (lines_doc(queues="[]"), "queues", "config.ref.kept"),
+    (
+        lines_doc(
+            extensions=f'[{{number: "1002", ha1: {HA1}, ha1b: {HA1B}}}, {{number: "1003", ha1: {HA1}, ha1b: {HA1B}}}]',
+            inbound_routes="[]",
+        ),
+        "extensions",
+        "config.ref.kept",
+    ),
+    (
+        lines_doc(
+            extensions=f'[{{number: "1002", ha1: {HA1}, ha1b: {HA1B}}}, {{number: "1003", ha1: {HA1}, ha1b: {HA1B}}}]',
+            inbound_routes="[]",
+            queues="[]",
+        ),
+        "extensions",
+        "config.ref.kept",
+    ),
+    # customers: types here, rules of telephony.callcenter.customers
+    (
+        lines_doc(customers='[{name: A, numbers: ["139", "x1"]}]'),
+        "customers[0].numbers[1]",
+        "cc.customer.phone",
+    ),
+    (
+        lines_doc(customers='[{name: A, numbers: ["139001/139002"]}]'),
+        "customers[0].numbers[0]",
+        "cc.customer.phone",
+    ),
+    (
+        lines_doc(customers='[{name: A, numbers: ["13900000001", "+86 139 0000 0001"]}]'),
+        "customers[0].numbers[1]",
+        "cc.customer.phone_twice",
+    ),
+    (
+        lines_doc(
+            customers='[{name: A, numbers: ["13900000001"]}, {name: B, numbers: ["555", "13900000001"]}]'
+        ),
+        "customers[1].numbers[1]",
+        "cc.customer.phone_taken",
+    ),
+    (lines_doc(customers="[{name: A, numbers: []}]"), "customers[0].numbers", "required"),
+    (
+        lines_doc(customers="[{name: A, numbers: [13900000001]}]"),
+        "customers[0].numbers",
+        "config.type.number_list",
+    ),
+    (
+        lines_doc(customers='[{name: A, numbers: ["555"], priority: 101}]'),
+        "customers[0].priority",
+        "cc.integer",
+    ),
+    (lines_doc(customers='[{name: "", numbers: ["555"]}]'), "customers[0].name", "cc.name"),
+    (
+        lines_doc(customers='[{name: A, numbers: ["555"], tags: vip}]'),
+        "customers[0].tags",
+        "config.type.tag_list",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "key", "message"), CC_ERRORS)
+def test_call_center_import_error_names_the_key_path_and_changes_nothing(doc_db, text, key, message):
+    seed_callcenter(doc_db)
+    RoutingService().save_port("fxs1", PortInput(number="201"))
+    RoutingService().save_route(InboundRouteInput("e1", "7", "600"))
+    before = snapshot(doc_db)
+    with pytest.raises(ConfigDocError) as info:
+        ConfigDocService().import_text(text)
+    assert (info.value.key, info.value.message) == (key, message)
+    assert snapshot(doc_db) == before
+
+
+def test_removing_what_kept_call_center_rows_use_says_which_rows(doc_db):
+    seed_callcenter(doc_db)
+    with pytest.raises(ConfigDocError) as info:
+        ConfigDocService().import_text(lines_doc(skills="[]"))
+    assert str(info.value) == (
+        "skills: skill english is left out but still used by queue 600 Sales (kept: the document has no queues)"
+    )
+    with pytest.raises(ConfigDocError) as info:
+        ConfigDocService().import_text(lines_doc(agents="[]"))
+    assert str(info.value) == (
+        "agents: agent 8001 张三 is left out but still used by queue 600 Sales (kept: the document has no queues)"
+    )
+    with pytest.raises(ConfigDocError) as info:
+        ConfigDocService().import_text(lines_doc(extensions="[]", queues="[]"))
+    assert str(info.value) == (
+        "extensions: extension 1001 is left out but still used by agent 8001 张三 (kept: the document has no agents)"
+    )
+    assert info.value.render("zh-CN") == (
+        "extensions: 分机 1001 未列出，但仍被 坐席 8001 张三 使用（文档中没有 agents，因此保留）"
+    )
+    with pytest.raises(ConfigDocError) as info:
+        ConfigDocService().import_text(
+            lines_doc(
+                extensions="[]",
+                agents='[{number: "8001", name: A, pin: "97531"}, {number: "8002", name: B, pin: "86420"}]',
+            )
+        )
+    assert str(info.value) == (
+        "extensions: extension 1001 is left out but still used by the overflow of queue 601 Support"
+        " (kept: the document has no queues)"
+    )
+    RoutingService().save_route(InboundRouteInput("e1", "7", "600"))
+    with pytest.raises(ConfigDocError) as info:
+        ConfigDocService().import_text(lines_doc(queues="[]"))
+    assert str(info.value) == (
+        "queues: queue 600 is left out but still used by inbound route 'e1 DID 7'"
+        " (kept: the document has no inbound_routes)"
+    )
+
+
+def test_a_bad_customer_after_good_call_center_sections_leaves_the_database_exactly_as_before(doc_db):
+    seed_callcenter(doc_db)
+    before = snapshot(doc_db)
+    text = cc_doc(
+        doc_db,
+        settings={"prompt_language": "zh-CN"},
+        skills=[{"name": "french"}],
+        agents=[
+            {"number": "8009", "name": "New", "pin": "97531", "skills": [{"skill": "french", "level": 4}]}
+        ],
+        queues=[{"number": "609", "name": "Q", "members": [{"agent": "8009"}]}],
+        customers=[{"name": "A", "numbers": ["13900000001"]}, {"name": "B", "numbers": ["13900000001"]}],
+    )
+    with pytest.raises(ConfigDocError) as info:
+        ConfigDocService().import_text(text, source="box.yaml")
+    assert str(info.value) == ("box.yaml: customers[1].numbers[0]: 13900000001 already belongs to customer A")
+    assert snapshot(doc_db) == before
+
+
+def test_call_center_import_dry_run_counts_but_saves_nothing(doc_db):
+    seed_callcenter(doc_db)
+    before = snapshot(doc_db)
+    text = lines_doc(queues="[]", agents="[]", skills="[]", pause_codes="[]", customers="[]")
+    result = ConfigDocService().import_text(text, dry_run=True)
+    assert [result.counts[s].deleted for s in ("skills", "pause_codes", "agents", "queues", "customers")] == [
+        2,
+        2,
+        2,
+        2,
+        2,
+    ]
+    assert snapshot(doc_db) == before
+
+
+def test_describe_lists_the_call_center_sections_and_nested_keys():
+    text = schema.describe()
+    for line in (
+        "agents: list of mappings",
+        "queues: list of mappings",
+        "customers: list of mappings",
+        "  pin_hash (optional): ",
+        "    agent (required): ",
+        "    min_level (default 1): ",
+        '  prompt_language (default "zh-CN"): ',
+        '  webhook_url (default ""): ',
+    ):
+        assert line in text
+    assert "webhook_secret" not in text
