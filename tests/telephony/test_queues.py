@@ -300,6 +300,8 @@ def test_supervisor_force_hangup_of_a_waiting_caller_stops_the_agents_ringing(
     )
     with pytest.raises(Exception, match="no queue call"):
         cc_box.control.post("/acd/calls/hangup", {"call": call_id})
+    wait_until(lambda: any(c.uniqueid == call_id for c in cc_box.cdrs()), 10, "the CDR")
+    assert next(c for c in cc_box.cdrs() if c.uniqueid == call_id).hangup_by == "supervisor"
 
 
 def test_click_to_call_rings_the_agent_first_then_the_customer(cc_box, phones, phone_host, agents, tones):

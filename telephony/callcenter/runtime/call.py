@@ -154,6 +154,25 @@ class QueueCall(LineCall):
                 self._release(other, NORMAL)
         self._maybe_finish()
 
+    def force_hangup(self) -> None:
+        """A supervisor ends the call: every leg is released and the record says who did it."""
+        self.hangup_by = "supervisor"
+        if self.state == "queued":
+            self.status_code, self.disposition = 487, "NO ANSWER"
+            self._end_queued()
+            self._goto("ended")
+            self.runtime.caller_left(self)
+        elif self.state == "answered":
+            self._stop_prompts()
+            self._goto("ended")
+            self.runtime.call_ended(self, time.monotonic() - self.talk_started)
+        else:
+            self._stop_prompts()
+            self._goto("ended")
+        for leg in (self.a, self.b):
+            self._release(leg, NORMAL)
+        self._maybe_finish()
+
     def detach_caller(self) -> CallLeg:
         """Hand the caller leg to another call (overflow to a number); this call ends without it."""
         self._music(False)

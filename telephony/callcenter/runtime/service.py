@@ -360,14 +360,7 @@ class QueueRuntime:
 
     def hangup(self, call_id: str) -> None:
         """Force a queue call off: release every leg (the engine hears it as the caller leaving)."""
-        call = self.call(call_id)
-        call.hangup_by = "supervisor"
-        if call.state == "answered":
-            call.leg_ended(call.a, NORMAL)  # ends the call record and releases the agent's leg
-            call._release(call.a, NORMAL)
-        else:
-            call._release(call.a, NORMAL)
-            call.leg_ended(call.a, NORMAL)
+        self.call(call_id).force_hangup()
 
     def transfer(self, call_id: str, target: str) -> None:
         """Send a queue call elsewhere: `queue:N`, `agent:N` (its phone) or a number."""
