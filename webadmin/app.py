@@ -23,6 +23,7 @@ from webadmin.routes import (
     customers,
     dashboard,
     extensions,
+    moh,
     pausecodes,
     ports,
     queues,
@@ -66,6 +67,7 @@ def create_app(
     for module in (*modules, customers, webhooks, reports, cdr, bans, audit):
         module.register(app)
     users.register(app)  # people who log in, and each person's own account
+    moh.register(app)  # music-on-hold uploads (a larger body limit on its upload route)
     for module in (agent_console, supervisor, wallboard, cti_api):  # the call center live
         module.register(app)
     _check_access_declared(app)

@@ -12,6 +12,7 @@ from webadmin import (
     catalog_callcenter,
     catalog_lines,
     catalog_live,
+    catalog_moh,
     catalog_reports,
     catalog_users,
     catalog_webhooks,
@@ -261,6 +262,7 @@ CATALOG.update(catalog_callcenter.CATALOG)
 CATALOG.update(catalog_live.CATALOG)
 CATALOG.update(catalog_webhooks.CATALOG)
 CATALOG.update(catalog_reports.CATALOG)
+CATALOG.update(catalog_moh.CATALOG)
 CATALOG.update(catalog_users.CATALOG)
 
 

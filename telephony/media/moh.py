@@ -14,6 +14,7 @@ as built-in); an upload under that name replaces the built-in music. It is never
 from __future__ import annotations
 
 import logging
+import math
 import os
 import re
 import secrets
@@ -126,7 +127,8 @@ def _mmss(seconds: float) -> str:
 
 
 def _mib(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".removesuffix(".0")
+    """MiB to a tenth, rounded up: a file just over the limit never reads as the limit itself."""
+    return f"{math.ceil(size * 10 / (1024 * 1024)) / 10:.1f}".removesuffix(".0")
 
 
 def wav_seconds(path: Path) -> float | None:
@@ -220,7 +222,8 @@ class MohLibrary:
         and then the class's music is what it was before.
         """
         check_name(name)
-        display = Path(filename.replace("\\", "/")).name[:80] or "the file"
+        display = "".join(c for c in Path(filename.replace("\\", "/")).name if c.isprintable())[:80]
+        display = display or "input"  # a name to put in sox's words in place of our temp path
         self.dir.mkdir(parents=True, exist_ok=True)
         self._sweep()
         target = self.dir / f"{name}.wav"

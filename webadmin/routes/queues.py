@@ -15,6 +15,7 @@ from telephony.callcenter.service import QueueInput, QueueMemberInput, SkillRequ
 from telephony.callcenter.settings import GROUPS, QUEUE_SETTINGS
 from telephony.models import MEMBER_KINDS, Agent, Queue, Skill
 from webadmin import auth, context, i18n
+from webadmin.services import moh as moh_service
 from webadmin.services.callcenter import CallCenterAdmin, Change
 
 # Catalog prefix of the labels of each choice setting's values (callback_key shows the key itself).
@@ -68,6 +69,7 @@ def create() -> str:
     admin = _admin()
     data, values = _submitted()
     try:
+        moh_service.check_queue_class(data, None)
         change = admin.create_queue(data)
     except InvalidInput as exc:
         return _form_error(admin, None, values, exc)
@@ -89,6 +91,7 @@ def update(number: str) -> str:
     queue = _get(admin, number)
     data, values = _submitted()
     try:
+        moh_service.check_queue_class(data, queue)
         change = admin.update_queue(number, data)
     except InvalidInput as exc:
         return _form_error(admin, queue, values, exc)
@@ -218,4 +221,5 @@ def _form_page(admin: CallCenterAdmin, queue: Queue | None, values: dict, errors
         unqualified=admin.unqualified(queue),
         levels=[str(n) for n in range(1, 11)],
         helps={s.key for s in QUEUE_SETTINGS if i18n.has("queues.help." + s.key)},
+        moh_classes=moh_service.class_choices(values.get("moh_class")),
     )

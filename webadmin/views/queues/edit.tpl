@@ -42,6 +42,12 @@
           <option value="{{value}}"{{' selected' if value == values.get(s.key) else ''}}>{{label}}</option>
           % end
         </select>
+        % elif s.key == 'moh_class':
+        <select id="moh_class" name="moh_class">
+          % for value, exists in moh_classes:
+          <option value="{{value}}"{{' selected' if value == values.get(s.key) else ''}}>{{value if exists else t('moh.missing', name=value)}}</option>
+          % end
+        </select>
         % else:
         <input id="{{s.key}}" name="{{s.key}}" type="text"{{!' inputmode="decimal"' if s.kind in ('int', 'seconds', 'days', 'decimal') else ''}} value="{{values.get(s.key, '')}}" maxlength="{{int(s.high) if s.kind == 'text' else 32}}" autocomplete="off">
         % end
