@@ -68,6 +68,9 @@ class Engine:
         self.calls: dict[str, Any] = {}  # BridgeCall (SIP to SIP) or LineCall (a line involved)
         self.lines: Any = None  # telephony.lines.service.LineService once a board is attached
         self.queues: Any = None  # telephony.callcenter.runtime.service.QueueRuntime once started
+        # Numbers served inside the core (queues, feature codes, ...): objects with owns(number),
+        # complete(number) and enter(leg, caller, caller_name, number); the first owner wins.
+        self.services: list[Any] = []
         self.legs: set[Leg] = set()
         self.tones = TonePlayer("cn")
         self.cdr = CdrWriter()
@@ -159,6 +162,7 @@ class Engine:
         if self.queues is not None:
             self.queues.close()  # its music players must go before libDestroy
             self.queues = None
+        self.services.clear()
         if self.lines is not None:
             self.lines.stop()  # its bridge ports must go before libDestroy
             self.lines = None
@@ -259,13 +263,11 @@ class Engine:
         from_name, caller = caller_identity(event.message)
         caller_name = self.extension_name(caller) or from_name
         callee = request_uri_user(event.message)
-        if self.queues is not None and self.queues.is_feature_code(callee):
+        service = self.service_for(callee)
+        if service is not None:
             from telephony.calls.legs import SipLeg
 
-            self.queues.features.handle(SipLeg(self, leg, caller, inbound=True), caller, callee)
-            return
-        if self.queues is not None and self.queues.queue_of(callee):
-            self.queues.from_sip(leg, caller, caller_name, callee)
+            service.enter(SipLeg(self, leg, caller, inbound=True), caller, caller_name, callee)
             return
         if self.lines is not None and not self.is_extension(callee):
             row = Extension.select(Extension.permission).where(Extension.number == caller).first()
@@ -287,6 +289,10 @@ class Engine:
                 self.legs.discard(leg)
         self.cdr.submit(record)
         log.info("call %s ended: %s %s", call.uniqueid, record.disposition, record.status_code)
+
+    def service_for(self, number: str) -> Any:
+        """The core service (queue, feature code, ...) a dialed number reaches, if any."""
+        return next((s for s in self.services if s.owns(number)), None)
 
     def is_extension(self, number: str) -> bool:
         return Extension.select().where((Extension.number == number) & Extension.enabled).exists()

@@ -102,6 +102,7 @@ def start_queues(engine: Engine) -> None:
         runtime.close()
         return
     engine.queues = runtime
+    engine.services += [runtime.features, runtime]
     from telephony.callcenter.runtime import webhooks
 
     try:

@@ -166,8 +166,8 @@ class LineService:
                 self._fxs_dialed(line)
                 return
             line.digits += event.digit
-            queues = self.engine.queues
-            if dialplan.exact_match(line.digits) or (queues is not None and queues.queue_of(line.digits)):
+            service = self.engine.service_for(line.digits)
+            if dialplan.exact_match(line.digits) or (service is not None and service.complete(line.digits)):
                 self._fxs_dialed(line)
             else:
                 self._digit_timer(line, INTER_DIGIT_TIMEOUT)
@@ -222,14 +222,10 @@ class LineService:
 
     def route(self, call: LineCall, digits: str, permission: str) -> None:
         """Route dialed digits from any caller leg; a failure ends the call with a cause."""
-        queues = self.engine.queues
-        if queues is not None and queues.is_feature_code(digits):
-            call.hand_over()  # the feature code's own call record takes the caller leg
-            queues.features.handle(call.a, call.caller, digits)
-            return
-        if queues is not None and queues.queue_of(digits):
-            call.hand_over()  # the queue's own call record takes the caller leg
-            queues.enter(call.a, call.caller, call.caller_name, digits)
+        service = self.engine.service_for(digits)
+        if service is not None:
+            call.hand_over()  # the service's own call record takes the caller leg
+            service.enter(call.a, call.caller, call.caller_name, digits)
             return
         route = dialplan.resolve(digits, permission)
         if route.kind == "none":
@@ -305,8 +301,7 @@ class LineService:
             call.fail(UNALLOCATED)
             return call
         route = dialplan.resolve(dest, "internal")
-        queues = self.engine.queues
-        if route.kind not in ("sip", "fxs") and not (queues is not None and queues.queue_of(dest)):
+        if route.kind not in ("sip", "fxs") and self.engine.service_for(dest) is None:
             call.fail(UNALLOCATED)
             return call
         self.route(call, dest, "internal")

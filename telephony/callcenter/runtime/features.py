@@ -71,6 +71,17 @@ class FeatureCodes:
         self.runtime = runtime
         self.failures: dict[str, list[float]] = {}
 
+    # --- a number service of the engine (engine.services) ---------------------------------------------
+
+    def owns(self, number: str) -> bool:
+        return is_feature_code(number)
+
+    def complete(self, number: str) -> bool:
+        return False  # codes vary in length: an analog phone ends one with # or the digit timeout
+
+    def enter(self, leg: CallLeg, caller: str, caller_name: str, number: str) -> None:
+        self.handle(leg, caller, number)
+
     def handle(self, leg: CallLeg, phone: str, digits: str) -> None:
         key, agent = self._run(phone, digits)
         text = SAY[self.runtime.language][key].format(agent=agent)

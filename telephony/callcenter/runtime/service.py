@@ -47,7 +47,7 @@ from telephony.acd.events import (
 )
 from telephony.callcenter.runtime.call import CallbackCall, QueueCall
 from telephony.callcenter.runtime.cti import CtiBus
-from telephony.callcenter.runtime.features import FeatureCodes, is_feature_code
+from telephony.callcenter.runtime.features import FeatureCodes
 from telephony.callcenter.runtime.moh import MohPool
 from telephony.callcenter.runtime.supervise import ClickToCall, MonitorCall
 from telephony.calls.legs import BUSY, NORMAL, CallLeg, SipLeg
@@ -216,9 +216,13 @@ class QueueRuntime:
         logins = {a: {"contact": c, "pause": self.paused.get(a, "")} for a, c in self.contacts.items()}
         self.writer.run(lambda: recovery.save_logins(logins))
 
-    @staticmethod
-    def is_feature_code(number: str) -> bool:
-        return is_feature_code(number)
+    # --- a number service of the engine (engine.services) ---------------------------------------------
+
+    def owns(self, number: str) -> bool:
+        return number in self.numbers
+
+    def complete(self, number: str) -> bool:
+        return number in self.numbers
 
     def queue_of(self, number: str) -> str | None:
         """The queue a dialed number reaches, if any."""
@@ -240,9 +244,6 @@ class QueueRuntime:
         priority = caller_priority(caller)  # a VIP customer (priority > 0) is served first
         self.feed(CallerArrived(call.acd_id, queue_id, caller, priority=priority, at=time.monotonic()))
         return call
-
-    def from_sip(self, sipleg: Any, caller: str, caller_name: str, number: str) -> QueueCall:
-        return self.enter(SipLeg(self.engine, sipleg, caller, inbound=True), caller, caller_name, number)
 
     def caller_left(self, call: QueueCall) -> None:
         self._end_monitors(call)
