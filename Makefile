@@ -26,6 +26,7 @@ format: setup
 bench: setup
 	@$(PY) bench/sip_load.py
 	@$(PY) bench/hal_frames.py
+	@$(PY) bench/acd_latency.py
 
 pbxctl: setup
 	@$(VENV)/bin/pbxctl $(ARGS)
