@@ -21,12 +21,16 @@ from telephony.models.callcenter import (
 from telephony.models.db import database, open_database
 from telephony.models.lines import PERMISSIONS, DialRule, InboundRoute, PortSetting, TrunkGroup
 from telephony.models.pbx import DEFAULT_REALM, CallLeg, Cdr, Extension, Setting, sip_ha1
+from telephony.models.voicemail import VOICEMAIL_MODELS, Mailbox, VoicemailMessage
 
 # The tables of the first schema; later tables are created by their own numbered migration.
 ALL_MODELS = [Setting, Extension, Cdr, CallLeg, AdminUser, WebSession, AuditLog]
 
 __all__ = [
     "ALL_MODELS",
+    "VOICEMAIL_MODELS",
+    "Mailbox",
+    "VoicemailMessage",
     "CALLCENTER_MODELS",
     "MEMBER_KINDS",
     "SKILL_LEVELS",

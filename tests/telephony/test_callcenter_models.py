@@ -70,8 +70,8 @@ def test_given_a_schema_2_database_with_data_when_opened_then_0003_adds_the_call
 
     db = open_database(path)
 
-    assert migrations.current_version(db) == 3
-    assert db.execute_sql("SELECT version FROM schema_version ORDER BY version").fetchall() == [
+    assert migrations.current_version(db) == migrations.MIGRATIONS[-1][0]  # 0003 and every later one
+    assert db.execute_sql("SELECT version FROM schema_version ORDER BY version").fetchall()[:3] == [
         (1,),
         (2,),
         (3,),
