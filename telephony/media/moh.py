@@ -237,6 +237,9 @@ class MohLibrary:
                 kind = sniff(f.read(16), filename)
             if kind and kind not in self.formats:
                 raise FormatUnsupported(file=display, format=kind.upper(), formats=self.readable())
+            if kind:  # MP3 has no header sox recognises: name it (soxi takes no -t), then sox reads it
+                src = src.rename(src.with_suffix(f".{kind}"))
+                kind = ""
             seconds = self._probe(src, kind, display)
             if seconds > self.max_seconds:
                 raise TooLong(file=display, length=_mmss(seconds), limit=_mmss(self.max_seconds))

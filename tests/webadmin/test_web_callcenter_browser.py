@@ -2,82 +2,34 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-
 import pytest
-from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from telephony.callcenter.service import AgentInput, CallCenterService
 from telephony.models import Queue, QueueMember
+from tests.webadmin import chromium as chromium_support
+from tests.webadmin.chromium import fill, waiter
 from tests.webadmin.conftest import ADMIN, PASSWORD
 from webadmin.app import create_app
-from webadmin.main import make_server
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 
 
 @pytest.fixture
 def served(config, control):
     """The app under cheroot on a free port, in a thread."""
-    server = make_server(create_app(config, control), "127.0.0.1", 0)
-    server.prepare()
-    thread = threading.Thread(target=server.serve, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.bind_addr[1]}"
-    server.stop()
-    thread.join(timeout=10)
+    with chromium_support.served(create_app(config, control)) as url:
+        yield url
 
 
 @pytest.fixture
 def browser(tmp_path):
-    for path in (CHROMIUM, CHROMEDRIVER):
-        if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-            pytest.fail(f"{path} is missing: install Debian's chromium and chromium-driver packages")
-    options = Options()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--lang=en-US",
-        "--window-size=1366,900",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
-    ):
-        options.add_argument(arg)
-    options.add_experimental_option("prefs", {"intl.accept_languages": "en-US,en"})
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = Service(executable_path=CHROMEDRIVER, log_output=str(tmp_path / "chromedriver.log"))
-    driver = webdriver.Chrome(service=service, options=options)
-    yield driver
-    driver.quit()
-    shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
-
-
-def fill(driver, **fields: str) -> None:
-    for name, value in fields.items():
-        box = driver.find_element(By.NAME, name)
-        box.clear()
-        box.send_keys(value)
+    with chromium_support.chromium(tmp_path) as driver:
+        yield driver
 
 
 def test_browser_creates_a_queue_through_the_form_and_sees_it_listed(served, browser, fake_core, tmp_path):
-    wait = WebDriverWait(
-        browser, 15, ignored_exceptions=[NoSuchElementException, StaleElementReferenceException]
-    )
+    wait = waiter(browser)
     browser.get(served + "/setup")
     fill(browser, username=ADMIN, password=PASSWORD, confirm=PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "form[action='/setup'] button[type=submit]").click()

@@ -4,28 +4,17 @@ wallboard updates a number by itself, and the agent console's EventSource pops t
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-
 import pytest
-from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
 
 from telephony.control.client import ControlClient
+from tests.webadmin import chromium as chromium_support
+from tests.webadmin.chromium import fill, waiter
 from tests.webadmin.conftest import ADMIN, PASSWORD
 from tests.webadmin.live_support import PINS, acd_core, seed  # noqa: F401 - fixtures
 from webadmin.app import create_app
-from webadmin.main import make_server
 from webadmin.services import cti_stream, users
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 
 
 @pytest.fixture
@@ -36,57 +25,14 @@ def served(config, acd_core):
     app.config["pbx.streams"] = cti_stream.StreamGate(max_streams=4, lifetime=60.0, poll_wait=2.0)
     users.create_first_admin(ADMIN, PASSWORD, PASSWORD, "en")
     seed()
-    server = make_server(app, "127.0.0.1", 0)
-    server.prepare()
-    thread = threading.Thread(target=server.serve, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.bind_addr[1]}"
-    server.stop()
-    thread.join(timeout=10)
+    with chromium_support.served(app) as url:
+        yield url
 
 
 @pytest.fixture
 def browser(tmp_path):
-    for path in (CHROMIUM, CHROMEDRIVER):
-        if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-            pytest.fail(f"{path} is missing: install Debian's chromium and chromium-driver packages")
-    options = Options()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--lang=en-US",
-        "--window-size=1920,1080",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
-    ):
-        options.add_argument(arg)
-    options.add_experimental_option("prefs", {"intl.accept_languages": "en-US,en"})
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = Service(executable_path=CHROMEDRIVER, log_output=str(tmp_path / "chromedriver.log"))
-    driver = webdriver.Chrome(service=service, options=options)
-    yield driver
-    driver.quit()
-    shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
-
-
-def waiter(driver, seconds: float = 15) -> WebDriverWait:
-    # A lookup can race the script replacing an element: try again rather than fail.
-    return WebDriverWait(
-        driver, seconds, ignored_exceptions=[NoSuchElementException, StaleElementReferenceException]
-    )
-
-
-def fill(driver, **fields: str) -> None:
-    for name, value in fields.items():
-        box = driver.find_element(By.NAME, name)
-        box.clear()
-        box.send_keys(value)
+    with chromium_support.chromium(tmp_path, window="1920,1080") as driver:
+        yield driver
 
 
 def severe(driver) -> list[dict]:
