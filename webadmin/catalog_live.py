@@ -51,6 +51,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "live.reason_invalid": {"en": "choose a pause code", "zh-CN": "请选择小休原因"},
     "live.agent_unknown": {"en": "no agent has this number", "zh-CN": "没有此工号的坐席"},
     "live.queue_unknown": {"en": "no queue has this number", "zh-CN": "没有此号码的队列"},
+    "live.queue_not_dynamic": {
+        "en": "you are not a dynamic member of this queue, so you cannot join or leave it",
+        "zh-CN": "您不是此队列的动态成员，不能自行加入或退出",
+    },
     "live.target_invalid": {
         "en": "use agent:NUMBER, queue:NUMBER or a phone number",
         "zh-CN": "请使用 agent:工号、queue:队列号 或电话号码",
@@ -135,6 +139,21 @@ CATALOG: dict[str, dict[str, str]] = {
     "agentc.token_create": {"en": "Issue a new token", "zh-CN": "生成新令牌"},
     "agentc.token_revoke": {"en": "Revoke the token", "zh-CN": "吊销令牌"},
     "agentc.token_revoked": {"en": "The API token no longer works.", "zh-CN": "接口令牌已失效。"},
+    "agentc.queues_title": {"en": "My queues", "zh-CN": "我的队列"},
+    "agentc.queues_hint": {
+        "en": "Queues you may join and leave yourself while logged in.",
+        "zh-CN": "签入后可自行加入或退出的队列。",
+    },
+    "agentc.no_queues": {
+        "en": "You have no queues to join or leave.",
+        "zh-CN": "没有可自行加入或退出的队列。",
+    },
+    "agentc.in_queue": {"en": "In this queue", "zh-CN": "已加入"},
+    "agentc.not_in_queue": {"en": "Not in this queue", "zh-CN": "未加入"},
+    "agentc.join": {"en": "Join", "zh-CN": "加入"},
+    "agentc.leave": {"en": "Leave", "zh-CN": "退出"},
+    "agentc.joined": {"en": "Joined queue {queue}.", "zh-CN": "已加入队列 {queue}。"},
+    "agentc.left": {"en": "Left queue {queue}.", "zh-CN": "已退出队列 {queue}。"},
     # --- supervisor console -----------------------------------------------------------------------
     "sup.title": {"en": "Supervisor console", "zh-CN": "班长监控台"},
     "sup.subtitle": {"en": "Every queue, agent and call, live.", "zh-CN": "所有队列、坐席和通话的实时情况。"},

@@ -21,6 +21,8 @@ ACD_ACTIONS = {
     "/acd/agents/pause",
     "/acd/agents/unpause",
     "/acd/agents/wrapup_end",
+    "/acd/agents/join",
+    "/acd/agents/leave",
     "/acd/calls/hangup",
     "/acd/calls/transfer",
     "/acd/monitor",
@@ -159,6 +161,14 @@ class FakeAcdCore(FakeCore):
             agent.update(state="paused", pause_reason=body["reason"], time_in_state=0.0)
         elif path in ("/acd/agents/unpause", "/acd/agents/wrapup_end"):
             agent.update(state="idle", pause_reason=None, time_in_state=0.0)
+        elif path == "/acd/agents/join":
+            # pbx-core checks the dynamic membership itself; the fake takes whatever it is sent.
+            if body["queue"] not in agent["queues"]:
+                agent["queues"].append(body["queue"])
+        elif path == "/acd/agents/leave":
+            if body["queue"] not in agent["queues"]:
+                return 400, {"error": f"agent {agent['agent_id']} is not a member of queue {body['queue']}"}
+            agent["queues"].remove(body["queue"])
         elif path == "/acd/originate":
             self.next_id += 1
             return 200, {"ok": True, "call": f"c2c-{self.next_id}"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from telephony.models import AdminUser, Agent, AuditLog, WebSession
+from telephony.models import AdminUser, Agent, AuditLog, Queue, QueueMember, WebSession
 from tests.webadmin.live_support import (  # noqa: F401 - fixtures
     PINS,
     acd_core,
@@ -24,6 +24,27 @@ from webadmin.services import cti_stream, screenpop
 
 def post(client: Client, path: str, data: dict[str, str] | None = None, page: str = "/agent"):
     return client.post(path, {"csrf_token": client.get(page).csrf(), **(data or {})})
+
+
+def member(agent: str, queue: str, kind: str) -> None:
+    QueueMember.create(
+        agent=Agent.get(Agent.number == agent), queue=Queue.get(Queue.number == queue), kind=kind
+    )
+
+
+def queue_row(page: str, queue: str) -> str:
+    """Return the "My queues" table row of `queue` (its status and its two forms)."""
+    return page.split(f'<tr data-queue="{queue}">', 1)[1].split("</tr>", 1)[0]
+
+
+def shown_actions(page: str, queue: str) -> list[str]:
+    """Return the join/leave actions the row offers (the forms not hidden)."""
+    forms = queue_row(page, queue).split("<form ")[1:]
+    return [
+        f.split('action="', 1)[1].split('"', 1)[0]
+        for f in forms
+        if " hidden>" not in f.split(">", 1)[0] + ">"
+    ]
 
 
 def test_agent_login_with_a_wrong_pin_is_refused_audited_then_throttled(seeded, acd_core):
@@ -344,3 +365,116 @@ def test_an_admin_account_with_the_agent_role_is_no_agent_and_keeps_its_session(
     assert client.get("/agent").status == 403
     assert client.get("/agent").status == 403  # still logged in: not mistaken for a stale agent session
     assert client.submit("/agent/login", "/logout", {}).location == "/login"
+
+
+def test_my_queues_lists_only_dynamic_memberships_with_the_button_the_snapshot_calls_for(seeded, acd_core):
+    member("801", "6000", "dynamic")  # the fake's snapshot has 801 in 6000
+    member("801", "6001", "dynamic")
+    member("802", "6001", "static")
+    client = agent_client(seeded)
+    page = client.get("/agent").text
+    assert 'id="queues-card"' in page and "My queues" in page
+    assert "Sales" in queue_row(page, "6000") and "In this queue" in queue_row(page, "6000")
+    assert shown_actions(page, "6000") == ["/agent/acd/leave"]
+    assert "Support" in queue_row(page, "6001") and "Not in this queue" in queue_row(page, "6001")
+    assert shown_actions(page, "6001") == ["/agent/acd/join"]
+    state = json.loads(client.get("/agent/state.json").text)
+    assert state["queues"] == [
+        {"queue": "6000", "name": "Sales", "joined": True},
+        {"queue": "6001", "name": "Support", "joined": False},
+    ]
+    # A static membership is no queue to join or leave.
+    assert (
+        "You have no queues to join or leave."
+        in agent_client(seeded, "802", addr="192.0.2.21").get("/agent").text
+    )
+    assert acd_core.acd_actions() == []
+
+
+def test_without_pbx_core_my_queues_offers_neither_button(seeded, acd_core):
+    member("801", "6001", "dynamic")
+    client = agent_client(seeded)
+    acd_core.stop()
+    page = client.get("/agent").text
+    assert "Support" in queue_row(page, "6001") and shown_actions(page, "6001") == []
+    assert json.loads(client.get("/agent/state.json").text)["queues"][0]["joined"] is None
+
+
+def test_agent_joins_and_leaves_its_dynamic_queue_for_itself_only_and_it_is_audited(seeded, acd_core):
+    member("801", "6001", "dynamic")
+    member("802", "6001", "dynamic")
+    client = agent_client(seeded)
+    # A forged agent field is ignored: the agent is the session's.
+    assert post(client, "/agent/acd/join", {"queue": "6001", "agent": "802"}).location == "/agent"
+    page = client.get("/agent").text
+    assert "Joined queue 6001." in page
+    assert shown_actions(page, "6001") == ["/agent/acd/leave"]
+    assert post(client, "/agent/acd/leave", {"queue": "6001", "agent": "802"}).location == "/agent"
+    page = client.get("/agent").text
+    assert "Left queue 6001." in page and shown_actions(page, "6001") == ["/agent/acd/join"]
+    assert acd_core.acd_actions() == [
+        ("/acd/agents/join", {"agent": "801", "queue": "6001"}),
+        ("/acd/agents/leave", {"agent": "801", "queue": "6001"}),
+    ]
+    assert [(r.action, r.username, r.target, r.detail) for r in audit_rows("acd.")] == [
+        ("acd.join", "agent:801", "801", "queue=6001"),
+        ("acd.leave", "agent:801", "801", "queue=6001"),
+    ]
+    assert acd_core.agent("802")["queues"] == ["6000"]
+
+
+def test_joining_or_leaving_a_queue_without_a_dynamic_membership_is_refused_and_asks_nothing(
+    seeded, acd_core
+):
+    member("801", "6000", "static")
+    member("802", "6001", "dynamic")  # another agent's membership is not this one's
+    client = agent_client(seeded)
+    for path, queue, reason in (
+        ("/agent/acd/join", "6000", "you are not a dynamic member of this queue"),
+        ("/agent/acd/leave", "6000", "you are not a dynamic member of this queue"),
+        ("/agent/acd/join", "6001", "you are not a dynamic member of this queue"),
+        ("/agent/acd/join", "9999", "no queue has this number"),
+        ("/agent/acd/leave", "", "no queue has this number"),
+    ):
+        assert post(client, path, {"queue": queue}).status == 303
+        page = client.get("/agent").text
+        assert f'class="flash flash-error" role="status">queue: {reason}' in page, (path, queue)
+    assert acd_core.acd_actions() == []
+    assert audit_rows("acd.") == []
+
+
+def test_a_join_pbx_core_refuses_is_shown_and_audited(seeded, acd_core):
+    member("801", "6001", "dynamic")
+    client = agent_client(seeded)
+    acd_core.refuse = "agent 801 is logged out"
+    assert post(client, "/agent/acd/join", {"queue": "6001"}).status == 303
+    assert "pbx-core refused: agent 801 is logged out" in client.get("/agent").text
+    assert [(r.action, r.detail) for r in audit_rows("acd.")] == [
+        ("acd.join", "queue=6001 refused: agent 801 is logged out")
+    ]
+
+
+def test_join_and_leave_need_the_sessions_csrf_token(seeded, acd_core):
+    member("801", "6001", "dynamic")
+    member("802", "6001", "dynamic")
+    client = agent_client(seeded)
+    foreign = agent_client(seeded, "802", addr="192.0.2.21").get("/agent").csrf()
+    for path in ("/agent/acd/join", "/agent/acd/leave"):
+        assert client.post(path, {"queue": "6001"}).status == 403
+        assert client.post(path, {"csrf_token": foreign, "queue": "6001"}).status == 403
+    assert acd_core.acd_actions() == []
+    assert audit_rows("acd.") == []
+
+
+def test_my_queues_speaks_chinese(seeded, acd_core):
+    member("801", "6001", "dynamic")
+    client = Client(seeded, headers={"Accept-Language": "zh-CN"})
+    assert agent_login(client, "801", PINS["801"]).status == 303
+    page = client.get("/agent").text
+    assert "我的队列" in page and "未加入" in queue_row(page, "6001") and ">加入</button>" in page
+    assert post(client, "/agent/acd/join", {"queue": "6001"}).status == 303
+    page = client.get("/agent").text
+    assert "已加入队列 6001。" in page and "已加入" in queue_row(page, "6001") and ">退出</button>" in page
+    assert post(client, "/agent/acd/leave", {"queue": "6000"}).status == 303
+    assert "queue：您不是此队列的动态成员，不能自行加入或退出" in client.get("/agent").text
+    assert acd_core.acd_actions() == [("/acd/agents/join", {"agent": "801", "queue": "6001"})]

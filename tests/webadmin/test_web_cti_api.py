@@ -12,7 +12,7 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 
 from telephony.control.client import ControlClient
-from telephony.models import AdminUser, Agent
+from telephony.models import AdminUser, Agent, Queue, QueueMember
 from tests.webadmin.conftest import closed_port
 from tests.webadmin.live_support import (  # noqa: F401 - fixtures
     acd_core,
@@ -254,3 +254,97 @@ def test_tokens_are_stored_as_hashes_and_one_per_agent(seeded, tokens):
     newer = agent_auth.issue_token(agent)
     assert agent_auth.agent_for_token(newer) == agent
     assert agent_auth.agent_for_token(tokens["801"]) is None  # replaced
+
+
+def member(agent: str, queue: str, kind: str) -> None:
+    QueueMember.create(
+        agent=Agent.get(Agent.number == agent), queue=Queue.get(Queue.number == queue), kind=kind
+    )
+
+
+def test_join_and_leave_send_exact_calls_for_the_tokens_agent_and_are_audited(seeded, acd_core, tokens):
+    member("801", "6001", "dynamic")
+    token = tokens["801"]
+    reply = call(seeded, "POST", "/api/cti/join", {"queue": "6001"}, token=token)
+    assert reply.status == 200 and answer(reply) == {"ok": True, "queue": "6001"}
+    assert answer(call(seeded, "GET", "/api/cti/state", token=token))["queues"] == ["6000", "6001"]
+    reply = call(
+        seeded,
+        "POST",
+        "/api/cti/leave",
+        b"queue=6001",
+        token=token,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert answer(reply) == {"ok": True, "queue": "6001"}
+    assert acd_core.acd_actions() == [
+        ("/acd/agents/join", {"agent": "801", "queue": "6001"}),
+        ("/acd/agents/leave", {"agent": "801", "queue": "6001"}),
+    ]
+    assert [(r.action, r.username, r.target, r.detail) for r in audit_rows("cti.")] == [
+        ("cti.join", "cti:801", "801", "queue=6001"),
+        ("cti.leave", "cti:801", "801", "queue=6001"),
+    ]
+
+
+def test_join_or_leave_for_another_agent_is_403_and_asks_nothing(seeded, acd_core, tokens):
+    member("801", "6001", "dynamic")
+    member("802", "6001", "dynamic")
+    for path in ("/api/cti/join", "/api/cti/leave"):
+        reply = call(seeded, "POST", path, {"agent": "802", "queue": "6001"}, token=tokens["801"])
+        assert reply.status == 403 and answer(reply)["field"] == "agent"
+    assert acd_core.acd_actions() == []
+    assert [(r.action, r.detail) for r in audit_rows("cti.")] == [
+        ("cti.join", "refused: acting for agent 802"),
+        ("cti.leave", "refused: acting for agent 802"),
+    ]
+
+
+def test_join_or_leave_without_a_dynamic_membership_is_400_naming_the_queue(seeded, acd_core, tokens):
+    member("801", "6000", "static")
+    member("802", "6001", "dynamic")  # another agent's membership is not this one's
+    for path, body, error in (
+        ("/api/cti/join", {"queue": "6000"}, "you are not a dynamic member of this queue"),
+        ("/api/cti/leave", {"queue": "6000"}, "you are not a dynamic member of this queue"),
+        ("/api/cti/join", {"queue": "6001"}, "you are not a dynamic member of this queue"),
+        ("/api/cti/join", {"queue": "9999"}, "no queue has this number"),
+        ("/api/cti/leave", {}, "no queue has this number"),
+    ):
+        reply = call(seeded, "POST", path, body, token=tokens["801"])
+        assert reply.status == 400, (path, body, reply.text)
+        got = answer(reply)
+        assert got["field"] == "queue" and got["error"].startswith(error), (path, body, got)
+    assert acd_core.acd_actions() == []
+
+
+def test_a_leave_pbx_core_refuses_is_409_and_audited(seeded, acd_core, tokens):
+    member("801", "6001", "dynamic")
+    reply = call(seeded, "POST", "/api/cti/leave", {"queue": "6001"}, token=tokens["801"])
+    assert reply.status == 409
+    assert answer(reply) == {"error": "agent 801 is not a member of queue 6001", "field": "core"}
+    assert [(r.action, r.detail) for r in audit_rows("cti.")] == [
+        ("cti.leave", "refused: agent 801 is not a member of queue 6001")
+    ]
+
+
+def test_join_needs_the_token_not_the_console_cookie(seeded, acd_core, tokens):
+    member("801", "6001", "dynamic")
+    client = agent_client(seeded)
+    for path in ("/api/cti/join", "/api/cti/leave"):
+        assert client.post(path, {"csrf_token": client.get("/agent").csrf(), "queue": "6001"}).status == 401
+        assert call(seeded, "POST", path, {"queue": "6001"}).status == 401
+    assert acd_core.acd_actions() == []
+
+
+def test_join_errors_speak_chinese(seeded, acd_core, tokens):
+    member("801", "6000", "static")
+    reply = call(
+        seeded, "POST", "/api/cti/join", {"queue": "6000"}, token=tokens["801"], accept_language="zh-CN"
+    )
+    assert reply.status == 400
+    assert answer(reply) == {"error": "您不是此队列的动态成员，不能自行加入或退出", "field": "queue"}
+    reply = call(
+        seeded, "POST", "/api/cti/leave", {"queue": "9999"}, token=tokens["801"], accept_language="zh-CN"
+    )
+    assert answer(reply) == {"error": "没有此号码的队列", "field": "queue"}
+    assert acd_core.acd_actions() == []

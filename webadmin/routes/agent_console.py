@@ -1,5 +1,6 @@
-"""The agent console: PIN login, state buttons, the current call with its screen pop, click-to-call,
-recent calls, the agent's CTI API token, and the live event stream (Server-Sent Events).
+"""The agent console: PIN login, state buttons, joining and leaving its dynamic queues, the current
+call with its screen pop, click-to-call, recent calls, the agent's CTI API token, and the live
+event stream (Server-Sent Events).
 
 An agent acts only on itself: no route takes an agent number; the agent is the session's. Every
 state change is written to the audit log (refused ones too, with pbx-core's reason).
@@ -38,6 +39,8 @@ def register(app: bottle.Bottle) -> None:
     app.route("/agent/acd/pause", "POST", acd_pause)
     app.route("/agent/acd/ready", "POST", acd_ready)
     app.route("/agent/acd/wrapup_end", "POST", acd_wrapup_end)
+    app.route("/agent/acd/join", "POST", acd_join)
+    app.route("/agent/acd/leave", "POST", acd_leave)
     app.route("/agent/call", "POST", click_to_call)
     app.route("/agent/call/hangup", "POST", hangup)
     app.route("/agent/call/transfer", "POST", transfer)
@@ -160,8 +163,17 @@ def agent_state(agent: Agent, language: str) -> dict[str, Any]:
         "contact": "",
         "call": None,
         "recent": screenpop.recent_calls(agent.number),
+        "queues": [],
     }
     snap = live.try_snapshot()
+    # joined is None while pbx-core cannot say: the console then offers neither button.
+    joined: set[str] | None = None
+    if snap is not None:
+        joined = {str(q) for q in (live.agent_in(snap, agent.number) or {}).get("queues") or []}
+    out["queues"] = [
+        {"queue": q.number, "name": q.name, "joined": None if joined is None else q.number in joined}
+        for q in acd.dynamic_queues(agent.number)
+    ]
     if snap is None:
         return out
     row = live.agent_in(snap, agent.number) or {}
@@ -293,6 +305,40 @@ def acd_ready(agent: Agent) -> None:
 @agent_only()
 def acd_wrapup_end(agent: Agent) -> None:
     _act(agent, "acd.wrapup_end", "", lambda: _live().end_wrap_up(agent.number), "agentc.wrapup_ended")
+
+
+def _my_queue(agent: Agent) -> str:
+    """Return the submitted queue if the agent is a dynamic member of it; refuse anything else."""
+    try:
+        return acd.check_dynamic_queue(agent.number, context.form("queue"))
+    except FormError as exc:
+        _bad_input(exc)
+
+
+@agent_only()
+def acd_join(agent: Agent) -> None:
+    queue = _my_queue(agent)
+    _act(
+        agent,
+        "acd.join",
+        f"queue={queue}",
+        lambda: _live().join(agent.number, queue),
+        "agentc.joined",
+        queue=queue,
+    )
+
+
+@agent_only()
+def acd_leave(agent: Agent) -> None:
+    queue = _my_queue(agent)
+    _act(
+        agent,
+        "acd.leave",
+        f"queue={queue}",
+        lambda: _live().leave(agent.number, queue),
+        "agentc.left",
+        queue=queue,
+    )
 
 
 @agent_only()

@@ -3,6 +3,7 @@
     Authorization: Bearer <token>        (the agent's API token, from its console or an admin)
 
 POST /api/cti/login {contact?} | logout | pause {reason} | unpause | wrapup_end |
+join {queue} | leave {queue} (a queue the agent is a dynamic member of) |
 originate {number} | transfer {call, target} | hangup {call}; GET /api/cti/state; GET
 /api/cti/events (Server-Sent Events; EventSource cannot send headers, so `?token=` is accepted
 there only). Bodies are JSON or form fields. Answers are JSON: {"ok": true, ...} or
@@ -48,6 +49,8 @@ def register(app: bottle.Bottle) -> None:
         ("pause", pause),
         ("unpause", unpause),
         ("wrapup_end", wrapup_end),
+        ("join", join),
+        ("leave", leave),
         ("originate", originate),
         ("transfer", transfer),
         ("hangup", hangup),
@@ -164,6 +167,20 @@ def unpause(agent: Agent, fields: dict[str, str]) -> str:
 def wrapup_end(agent: Agent, fields: dict[str, str]) -> str:
     _live().end_wrap_up(agent.number)
     return _done(agent, "cti.wrapup_end")
+
+
+@token_route()
+def join(agent: Agent, fields: dict[str, str]) -> str:
+    queue = acd.check_dynamic_queue(agent.number, fields.get("queue", ""))
+    _live().join(agent.number, queue)
+    return _done(agent, "cti.join", f"queue={queue}", queue=queue)
+
+
+@token_route()
+def leave(agent: Agent, fields: dict[str, str]) -> str:
+    queue = acd.check_dynamic_queue(agent.number, fields.get("queue", ""))
+    _live().leave(agent.number, queue)
+    return _done(agent, "cti.leave", f"queue={queue}", queue=queue)
 
 
 @token_route()

@@ -99,6 +99,8 @@ JS_KEYS = (
     "agentc.queue",
     "agentc.caller",
     "agentc.no_recent",
+    "agentc.in_queue",
+    "agentc.not_in_queue",
 )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from telephony.control.client import ControlClient
 from telephony.errors import ControlError
-from telephony.models import Agent, Extension, PauseCode, PortSetting, Queue
+from telephony.models import Agent, Extension, PauseCode, PortSetting, Queue, QueueMember
 from webadmin.errors import FormError
 
 log = logging.getLogger(__name__)
@@ -114,6 +114,30 @@ def check_transfer(kind: str, value: str, field: str = "target") -> str:
     if kind == "number":
         return check_number(value, field)
     raise FormError({"kind": "live.transfer_kind_invalid"})
+
+
+def dynamic_queues(agent: str) -> list[Queue]:
+    """Return the queues the agent is a dynamic member of (may join and leave at will), by number."""
+    return list(
+        Queue.select(Queue.number, Queue.name)
+        .join(QueueMember)
+        .join(Agent)
+        .where((Agent.number == agent) & (QueueMember.kind == "dynamic"))
+        .order_by(Queue.number)
+    )
+
+
+def check_dynamic_queue(agent: str, text: str, field: str = "queue") -> str:
+    """Return a queue number the agent may join or leave; refuse a queue it is no dynamic member of.
+
+    pbx-core refuses these too; checking here names the field and spares it the request.
+    """
+    number = text.strip()
+    if not Queue.select().where(Queue.number == number).exists():
+        raise FormError({field: "live.queue_unknown"})
+    if number not in {q.number for q in dynamic_queues(agent)}:
+        raise FormError({field: "live.queue_not_dynamic"})
+    return number
 
 
 def parse_target(text: str, field: str = "target") -> str:
@@ -222,6 +246,12 @@ class AcdLive:
 
     def unpause(self, agent: str) -> None:
         self._post("/acd/agents/unpause", {"agent": agent})
+
+    def join(self, agent: str, queue: str) -> None:
+        self._post("/acd/agents/join", {"agent": agent, "queue": queue})
+
+    def leave(self, agent: str, queue: str) -> None:
+        self._post("/acd/agents/leave", {"agent": agent, "queue": queue})
 
     def end_wrap_up(self, agent: str) -> None:
         self._post("/acd/agents/wrapup_end", {"agent": agent})

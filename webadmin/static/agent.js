@@ -124,9 +124,24 @@
       })));
   }
 
+  function renderQueues(queues) {
+    // Rows come from the page (a newly assigned queue shows on reload); this keeps their
+    // joined state and buttons current. joined null: pbx-core cannot say, offer neither.
+    (queues || []).forEach(function (q) {
+      var row = document.querySelector('#my-queues tr[data-queue="' + CSS.escape(q.queue) + '"]');
+      if (!row) { return; }
+      row.querySelector(".queue-joined").textContent =
+        q.joined === null ? "" : t(q.joined ? "agentc.in_queue" : "agentc.not_in_queue");
+      row.querySelectorAll("[data-joined]").forEach(function (form) {
+        form.hidden = q.joined === null || (form.getAttribute("data-joined") === "yes") !== q.joined;
+      });
+    });
+  }
+
   function render() {
     stateBase = Date.now();
     renderState();
+    renderQueues(state.queues);
     renderCall(state.call);
     renderRecent(state.recent);
   }

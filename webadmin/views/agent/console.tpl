@@ -73,6 +73,39 @@
     </section>
   </div>
 
+  <section class="card" id="queues-card">
+    <h2>{{t('agentc.queues_title')}}</h2>
+    <p class="hint">{{t('agentc.queues_hint')}}</p>
+    % if state['queues']:
+    <table class="data compact" id="my-queues">
+      <tbody>
+        % for q in state['queues']:
+        % joined = q['joined']
+        <tr data-queue="{{q['queue']}}">
+          <td class="mono">{{q['queue']}}</td>
+          <td>{{q['name']}}</td>
+          <td class="queue-joined muted">{{'' if joined is None else t('agentc.in_queue') if joined else t('agentc.not_in_queue')}}</td>
+          <td>
+            <form method="post" action="/agent/acd/join" data-joined="no"{{'' if joined is False else ' hidden'}}>
+              <input type="hidden" name="{{csrf_field}}" value="{{csrf_token}}">
+              <input type="hidden" name="queue" value="{{q['queue']}}">
+              <button type="submit" class="btn btn-small btn-primary">{{t('agentc.join')}}</button>
+            </form>
+            <form method="post" action="/agent/acd/leave" data-joined="yes"{{'' if joined is True else ' hidden'}}>
+              <input type="hidden" name="{{csrf_field}}" value="{{csrf_token}}">
+              <input type="hidden" name="queue" value="{{q['queue']}}">
+              <button type="submit" class="btn btn-small btn-danger-ghost">{{t('agentc.leave')}}</button>
+            </form>
+          </td>
+        </tr>
+        % end
+      </tbody>
+    </table>
+    % else:
+    <p class="empty">{{t('agentc.no_queues')}}</p>
+    % end
+  </section>
+
   <section class="card" id="call-card">
     <h2>{{t('agentc.call_title')}}</h2>
     <div id="call-body"><p class="empty">{{t('live.no_call')}}</p></div>
