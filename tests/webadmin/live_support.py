@@ -110,7 +110,7 @@ def supervisor_client(app, addr: str = "192.0.2.30") -> Client:
         defaults={"password_hash": auth.hash_password(PASSWORD), "role": "supervisor", "language": "en"},
     )
     client = Client(app, remote_addr=addr)
-    assert login(client, "sue", PASSWORD).location == "/"
+    assert login(client, "sue", PASSWORD).location == "/supervisor"  # a supervisor lands on its console
     return client
 
 
