@@ -111,6 +111,21 @@ def start_queues(engine: Engine) -> None:
         log.exception("webhooks could not be started: running without them")
 
 
+def start_ivr(engine: Engine, server: ControlServer) -> None:
+    """Serve active IVR flows (after the queues: a queue's number wins); a failure leaves calls up."""
+    from telephony.ivr.runtime import IvrRuntime
+
+    try:
+        runtime = IvrRuntime(engine)
+    except Exception:  # the rest of the box keeps working without IVRs; the log says why
+        log.exception("IVR could not be started: running without it")
+        return
+    engine.services.append(runtime)
+    if os.environ.get("PBX_TEST_CLOCK") == "1":  # tests fix the time conditions' clock
+        engine.handlers["ivr_clock"] = lambda args: runtime.set_clock(args.get("now"))
+        server.engine_routes["POST /ivr/clock"] = "ivr_clock"
+
+
 def start_lines(engine: Engine) -> None:
     """Open and start the board the box config names; on failure the core runs SIP-only."""
     from hal.builder import open_board
@@ -153,6 +168,7 @@ def main() -> int:
     start_lines(engine)
     start_queues(engine)
     server = build_control(engine)
+    start_ivr(engine, server)
     server.start()
 
     def stop(signum: int, _frame: object) -> None:

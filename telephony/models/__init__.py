@@ -19,6 +19,7 @@ from telephony.models.callcenter import (
     SurveyScore,
 )
 from telephony.models.db import database, open_database
+from telephony.models.ivr import IVR_MODELS, IvrFlow, IvrNode, IvrTrail
 from telephony.models.lines import PERMISSIONS, DialRule, InboundRoute, PortSetting, TrunkGroup
 from telephony.models.pbx import DEFAULT_REALM, CallLeg, Cdr, Extension, Setting, sip_ha1
 from telephony.models.voicemail import VOICEMAIL_MODELS, Mailbox, VoicemailMessage
@@ -45,6 +46,10 @@ __all__ = [
     "QueueSkill",
     "Skill",
     "SurveyScore",
+    "IVR_MODELS",
+    "IvrFlow",
+    "IvrNode",
+    "IvrTrail",
     "DEFAULT_REALM",
     "PERMISSIONS",
     "DialRule",

@@ -230,8 +230,11 @@ class QueueRuntime:
 
     # --- callers ------------------------------------------------------------------------------------
 
-    def enter(self, leg: CallLeg, caller: str, caller_name: str, number: str) -> QueueCall:
-        """A caller dialed (or was routed to) a queue number: answer, music, hand to the engine."""
+    def enter(self, leg: CallLeg, caller: str, caller_name: str, number: str, priority: int = 0) -> QueueCall:
+        """A caller dialed (or was routed to) a queue number: answer, music, hand to the engine.
+
+        `priority`: set by the route the caller came through (an IVR node); a VIP customer's is kept
+        when higher."""
         queue_id = self.numbers[number]
         options = self.settings.options.get(queue_id, QueueOptions(number))
         call = QueueCall(self, leg, caller, caller_name, number, queue_id)
@@ -241,7 +244,7 @@ class QueueRuntime:
         self.cti.publish("caller-joined", call=call.acd_id, queue=queue_id, caller=caller, name=caller_name)
         from telephony.callcenter.customers import caller_priority
 
-        priority = caller_priority(caller)  # a VIP customer (priority > 0) is served first
+        priority = max(priority, caller_priority(caller))  # a VIP customer (priority > 0) is served first
         self.feed(CallerArrived(call.acd_id, queue_id, caller, priority=priority, at=time.monotonic()))
         return call
 

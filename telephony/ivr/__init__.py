@@ -1,0 +1,1 @@
+"""IVR: flows of nodes callers walk by pressing keys (validate before activation, run in pbx-core)."""
