@@ -150,3 +150,27 @@ def test_given_a_stored_invalid_flow_when_activated_then_it_stays_inactive_and_p
     assert check_flow(stored) == []
     activate(stored)
     assert IvrFlow.get_by_id(stored.id).active
+
+
+# --- time conditions ---------------------------------------------------------------------------
+
+
+def test_time_condition_by_weekday_hours_holidays_and_override():
+    import datetime as dt
+
+    from telephony.ivr.timecond import branch, outcome
+
+    params = {"hours": {"mon": "09:00-12:00,13:00-18:00"}, "holidays": ["2026-12-07"]}
+    monday = dt.datetime(2026, 11, 30)
+    assert outcome(params, monday.replace(hour=9)) == "open"
+    assert outcome(params, monday.replace(hour=12, minute=30)) == "closed"  # lunch
+    assert outcome(params, monday.replace(hour=18)) == "closed"
+    assert outcome(params, monday.replace(hour=10) + dt.timedelta(days=1)) == "closed"  # tuesday: no hours
+    assert outcome(params, dt.datetime(2026, 12, 7, 10)) == "holiday"
+    assert outcome({**params, "override": "night"}, monday.replace(hour=10)) == "closed"
+    assert outcome({**params, "override": "day"}, dt.datetime(2026, 12, 7, 3)) == "open"
+    assert branch(params, {"open": "a", "closed": "b"}, dt.datetime(2026, 12, 7, 10)) == ("holiday", "b")
+    assert branch(params, {"open": "a", "closed": "b", "holiday": "h"}, dt.datetime(2026, 12, 7, 10)) == (
+        "holiday",
+        "h",
+    )
