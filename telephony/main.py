@@ -126,6 +126,21 @@ def start_ivr(engine: Engine, server: ControlServer) -> None:
         server.engine_routes["POST /ivr/clock"] = "ivr_clock"
 
 
+def start_voicemail(engine: Engine) -> None:
+    """Serve `*97` and no-answer/busy forwarding to mailboxes; a failure leaves calls up."""
+    from telephony.voicemail.notify import EmailNotifier
+    from telephony.voicemail.service import VoicemailService
+
+    try:
+        service = VoicemailService(engine, EmailNotifier(engine.cfg.media_dir))
+        service.start()
+    except Exception:  # the rest of the box keeps working without voicemail; the log says why
+        log.exception("voicemail could not be started: running without it")
+        return
+    engine.voicemail = service  # BridgeCall forwards unanswered and busy calls through it
+    engine.services.insert(0, service)  # `*97` before the call center's `*9` feature codes
+
+
 def start_lines(engine: Engine) -> None:
     """Open and start the board the box config names; on failure the core runs SIP-only."""
     from hal.builder import open_board
@@ -167,6 +182,7 @@ def main() -> int:
     engine.start()
     start_lines(engine)
     start_queues(engine)
+    start_voicemail(engine)
     server = build_control(engine)
     start_ivr(engine, server)
     server.start()

@@ -154,7 +154,8 @@ class BridgeCall(CallRecord):
             else:
                 self.disposition = "FAILED"
             self.hangup_by = "callee"
-            self._hangup(self.a, self.status_code)
+            if not self._to_voicemail():
+                self._hangup(self.a, self.status_code)
         elif self.state == "ringing":  # the caller gave up (CANCEL)
             self.status_code = code or 487
             self.disposition = "NO ANSWER"
@@ -167,6 +168,24 @@ class BridgeCall(CallRecord):
         self._stop_ringback()
         self._goto("ended")
         self._maybe_finish()
+
+    def _to_voicemail(self) -> bool:
+        """Hand the caller to the callee's mailbox when it takes this outcome (no answer or busy)."""
+        voicemail = getattr(self.engine, "voicemail", None)  # set by telephony.main when it runs
+        if self.status_code == 486:
+            reason = "busy"
+        elif self.timed_out or self.status_code == 480:
+            reason = "unavailable"
+        else:
+            return False
+        if voicemail is None or self.a is None:
+            return False
+        self._stop_ringback()
+        if not voicemail.forward(self.a, self.caller, self.caller_name, self.callee, reason):
+            return False
+        self.legs["caller"].end = utcnow()  # this record ends here; the mailbox call has its own
+        self.a = None
+        return True
 
     def _no_answer(self) -> None:
         self.timer = None

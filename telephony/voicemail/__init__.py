@@ -1,0 +1,1 @@
+"""Voicemail: mailboxes per extension, leaving messages, the phone menu, MWI and email notification."""

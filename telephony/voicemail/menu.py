@@ -1,0 +1,175 @@
+"""The phone menu of a mailbox (`*97` from its own phone): PIN, then listen, save, delete.
+
+    PIN then #     three wrong PINs end the call
+    1 / 2          listen to new / saved messages (main menu)
+    while a message plays or after it:
+      1 replay   7 delete   9 save (to saved)   # next   * back to the main menu
+
+A message counts as heard (no more message-waiting) once it has been played to the end. States
+(`phase`): pin -> main -> message -> options -> ... ; `bye` while the goodbye plays.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from telephony.calls.legs import CallLeg
+from telephony.models.voicemail import Mailbox, VoicemailMessage
+from telephony.voicemail import store
+from telephony.voicemail.calls import VoicemailCall
+
+if TYPE_CHECKING:
+    from telephony.voicemail.service import VoicemailService
+
+log = logging.getLogger(__name__)
+
+MAX_PIN_TRIES = 3
+IDLE_TIMEOUT = 20.0  # seconds of silence in a menu before the box says goodbye
+
+
+class MenuCall(VoicemailCall):
+    """A mailbox owner at the phone menu."""
+
+    def __init__(
+        self, service: VoicemailService, leg: CallLeg, caller: str, caller_name: str, mailbox: Mailbox | None
+    ) -> None:
+        super().__init__(service, leg, caller, caller_name, "*97")
+        self.mailbox = mailbox
+        self.phase = "pin"
+        self.entered = ""
+        self.tries = 0
+        self.folder = "new"
+        self.queue: list[VoicemailMessage] = []
+        self.current: VoicemailMessage | None = None
+        self.idle = None
+
+    def begin(self) -> None:
+        if self.mailbox is None:
+            self._bye("no_mailbox")
+            return
+        self._prompt("pin")
+
+    def digit(self, digit: str) -> None:
+        self._touch()
+        handler = getattr(self, f"_in_{self.phase}", None)
+        if handler is not None:
+            handler(digit)
+
+    # --- phases ---------------------------------------------------------------------------------
+
+    def _in_pin(self, digit: str) -> None:
+        if digit != "#":
+            self.entered = (self.entered + digit)[-16:]
+            return
+        pin, self.entered = self.entered, ""
+        if self.mailbox.check_pin(pin):
+            log.info("call %s: mailbox %s opened", self.uniqueid, self.mailbox.number)
+            self._main()
+            return
+        self.tries += 1
+        log.warning("call %s: wrong PIN for mailbox %s (%d)", self.uniqueid, self.mailbox.number, self.tries)
+        if self.tries >= MAX_PIN_TRIES:
+            self._bye("bad_pin")
+        else:
+            self.stop_audio()
+            self.say(self.service.text("bad_pin") + " " + self.service.text("pin"), self._touch)
+
+    def _in_main(self, digit: str) -> None:
+        if digit in ("1", "2"):
+            self.folder = "new" if digit == "1" else "saved"
+            self.queue = store.messages(self.mailbox, self.folder)
+            self._next()
+        elif digit == "*":
+            self._bye("goodbye")
+
+    def _in_message(self, digit: str) -> None:
+        self._in_options(digit)
+
+    def _in_options(self, digit: str) -> None:
+        message = self.current
+        if message is None:
+            return
+        if digit == "1":
+            self._play_current()
+        elif digit == "7":
+            store.delete_message(self.service.media_dir, message)
+            log.info("call %s: mailbox %s deleted message %d", self.uniqueid, self.mailbox.number, message.id)
+            self.current = None
+            self.service.refresh_mwi()
+            self._say_then("deleted", self._next)
+        elif digit == "9":
+            message.folder, message.heard = "saved", True
+            message.save()
+            self.current = None
+            self.service.refresh_mwi()
+            self._say_then("saved", self._next)
+        elif digit == "#":
+            self.current = None
+            self._next()
+        elif digit == "*":
+            self.current = None
+            self._main()
+
+    # --- steps ----------------------------------------------------------------------------------
+
+    def _main(self) -> None:
+        self.phase = "main"
+        self.queue, self.current = [], None
+        new = len(store.messages(self.mailbox, "new"))
+        saved = len(store.messages(self.mailbox, "saved"))
+        self.stop_audio()
+        self.say(self.service.text("main", new=new, saved=saved), self._touch)
+
+    def _next(self) -> None:
+        if not self.queue:
+            self.phase = "after"
+            self._say_then("no_more", self._main)
+            return
+        self.current = self.queue.pop(0)
+        self._play_current()
+
+    def _play_current(self) -> None:
+        message = self.current
+        path = self.service.media_dir / message.path
+        self.phase = "message"
+        self.stop_audio()
+        intro = self.service.text("message", n=message.id, caller=" ".join(message.caller) or "?")
+
+        def played() -> None:
+            if self.current is message:
+                if not message.heard:
+                    message.heard = True
+                    message.save()
+                    self.service.refresh_mwi()
+                self._prompt("options", phase="options")
+
+        self.say(intro, lambda: self.play(path, played) if path.is_file() else played())
+
+    # --- helpers --------------------------------------------------------------------------------
+
+    def _prompt(self, key: str, phase: str = "") -> None:
+        if phase:
+            self.phase = phase
+        self.stop_audio()
+        self.say(self.service.text(key), self._touch)
+
+    def _say_then(self, key: str, then) -> None:
+        self.stop_audio()
+        self.say(self.service.text(key), then)
+
+    def _bye(self, key: str) -> None:
+        self.phase = "bye"
+        self.stop_audio()
+        self.say(self.service.text(key), self.hang_up)
+
+    def _touch(self) -> None:
+        """(Re)start the idle timer: a caller who stops pressing keys is let go."""
+        if self.idle is not None:
+            self.idle.cancel()
+        self.idle = self.engine.call_later(IDLE_TIMEOUT, lambda: self._bye("goodbye"))
+
+    def closing(self) -> None:
+        if self.idle is not None:
+            self.idle.cancel()
+            self.idle = None

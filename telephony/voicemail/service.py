@@ -1,0 +1,209 @@
+"""The voicemail number service of pbx-core: `*97` (the caller's own mailbox) and message deposit.
+
+Registered in engine.services (owns/complete/enter) ahead of the call center's `*9` feature
+codes. BridgeCall hands a caller over with `forward` when the callee does not answer or is busy
+and the callee's mailbox takes that case. Everything here runs on the engine thread; email goes
+out on the notifier's own thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from telephony.calls.legs import CallLeg, SipLeg
+from telephony.models import Setting
+from telephony.models.voicemail import Mailbox, VoicemailMessage
+from telephony.prompts import LANGUAGES, Prompts
+from telephony.voicemail import store
+from telephony.voicemail.deposit import DepositCall
+from telephony.voicemail.menu import MenuCall
+from telephony.voicemail.mwi import MessageWaiting
+
+if TYPE_CHECKING:
+    from telephony.engine import Engine
+
+log = logging.getLogger(__name__)
+
+MENU_CODE = "*97"
+CLOSE_TRIES = 40  # x 0.05 s: how long to wait for the recorder to finish its file
+MWI_INTERVAL = 5.0  # seconds between checks that also catch messages deleted in the web admin
+
+SAY: dict[str, dict[str, str]] = {
+    "zh-CN": {
+        "unavailable": "分机{number}无人接听，请在提示音后留言，按井号键结束。",
+        "busy": "分机{number}正忙，请在提示音后留言，按井号键结束。",
+        "full": "对方的语音信箱已满，再见。",
+        "no_mailbox": "此电话没有语音信箱，再见。",
+        "pin": "请输入密码，以井号键结束。",
+        "bad_pin": "密码错误。",
+        "main": "您有{new}条新留言，{saved}条已保存留言。听新留言请按1，听已保存留言请按2。",
+        "options": "重听请按1，删除请按7，保存请按9，下一条请按井号键。",
+        "deleted": "留言已删除。",
+        "saved": "留言已保存。",
+        "no_more": "没有更多留言。",
+        "goodbye": "再见。",
+        "message": "第{n}条留言，来自{caller}。",
+    },
+    "en": {
+        "unavailable": "Extension {number} is not available. Please leave a message after the tone; press pound when done.",
+        "busy": "Extension {number} is busy. Please leave a message after the tone; press pound when done.",
+        "full": "The mailbox is full. Goodbye.",
+        "no_mailbox": "This phone has no mailbox. Goodbye.",
+        "pin": "Please enter your PIN, then press pound.",
+        "bad_pin": "Wrong PIN.",
+        "main": "You have {new} new and {saved} saved messages. Press 1 for new messages, 2 for saved messages.",
+        "options": "Press 1 to replay, 7 to delete, 9 to save, pound for the next message.",
+        "deleted": "Message deleted.",
+        "saved": "Message saved.",
+        "no_more": "No more messages.",
+        "goodbye": "Goodbye.",
+        "message": "Message {n}, from {caller}.",
+    },
+}
+
+
+class VoicemailService:
+    """Mailboxes on the engine thread: deposit, the phone menu, message-waiting, notification."""
+
+    def __init__(self, engine: Engine, notifier: Any = None) -> None:
+        self.engine = engine
+        self.media_dir: Path = engine.cfg.media_dir
+        self.prompts = Prompts(self.media_dir)
+        self.beep = store.write_beep(self.media_dir / "voicemail" / "beep.wav")
+        self.mwi = MessageWaiting(engine)
+        self.notifier = notifier  # telephony.voicemail.notify.EmailNotifier, or None
+        self.timer: Any = None
+        self._repair()
+
+    def start(self) -> None:
+        self.refresh_mwi()
+
+    def close(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        self.prompts.close()
+        if self.notifier is not None:
+            self.notifier.stop()
+
+    # --- a number service of the engine (engine.services) ----------------------------------------
+
+    def owns(self, number: str) -> bool:
+        return number == MENU_CODE
+
+    def complete(self, number: str) -> bool:
+        return number == MENU_CODE
+
+    def enter(self, leg: CallLeg, caller: str, caller_name: str, number: str) -> None:
+        """`*97`: the menu of the caller's own mailbox."""
+        mailbox = Mailbox.get_or_none((Mailbox.number == caller) & Mailbox.enabled)
+        call = MenuCall(self, leg, caller, caller_name, mailbox)
+        log.info("call %s: %s opens voicemail", call.uniqueid, caller)
+        call.answer()
+
+    # --- deposit --------------------------------------------------------------------------------
+
+    def forward(self, leg: Any, caller: str, caller_name: str, callee: str, reason: str) -> bool:
+        """Take over a SIP caller whose callee did not answer (`unavailable`) or is `busy`.
+
+        Returns False (and leaves the leg to its call) when the callee has no mailbox for that
+        case, or when the mailbox call could not start (the caller is then refused as before).
+        """
+        mailbox = Mailbox.get_or_none((Mailbox.number == callee) & Mailbox.enabled)
+        if mailbox is None or not (mailbox.on_busy if reason == "busy" else mailbox.on_no_answer):
+            return False
+        owner, role, known = leg.call, leg.role, set(self.engine.calls)
+        try:
+            self.leave_message(
+                SipLeg(self.engine, leg, caller, inbound=True), caller, caller_name, mailbox, reason
+            )
+        except Exception:  # a broken greeting or disk must not leave the caller in silence
+            log.exception("voicemail %s could not take the call from %s", callee, caller)
+            for uid in set(self.engine.calls) - known:
+                self.engine.calls.pop(uid, None)
+            leg.call, leg.role, leg.wrapper = owner, role, None
+            return False
+        return True
+
+    def leave_message(
+        self, leg: CallLeg, caller: str, caller_name: str, mailbox: Mailbox, reason: str
+    ) -> None:
+        """Answer `leg` and let it leave a message in `mailbox` (also for an IVR's voicemail node)."""
+        call = DepositCall(self, leg, caller, caller_name, mailbox, reason)
+        log.info("call %s: %s -> voicemail %s (%s)", call.uniqueid, caller, mailbox.number, reason)
+        call.answer()
+
+    def when_closed(
+        self, mailbox: Mailbox, path: Path | None, caller: str, caller_name: str, tries: int = 0
+    ) -> None:
+        """Store a recording once its writer has closed it.
+
+        pjmedia removes a conference port asynchronously, on a later loop turn, and only then
+        writes the WAV sizes; wait for them (a header still without sizes after CLOSE_WAIT is
+        repaired from the file size: the writer is gone by then).
+        """
+        if path is None:
+            return
+        if not store.wav_closed(path) and tries < CLOSE_TRIES:
+            self.engine.call_later(
+                0.05, lambda: self.when_closed(mailbox, path, caller, caller_name, tries + 1)
+            )
+            return
+        if path.exists():
+            store.repair_wav(path)
+        self.message_recorded(mailbox, path, caller, caller_name)
+
+    def message_recorded(self, mailbox: Mailbox, path: Path | None, caller: str, caller_name: str) -> None:
+        """A recording was closed: store it, light the lamp, send the email."""
+        if path is None:
+            return
+        message = store.save_message(self.media_dir, mailbox, path, caller, caller_name)
+        if message is None:
+            return
+        log.info(
+            "mailbox %s: new message %d (%.1f s) from %s",
+            mailbox.number,
+            message.id,
+            message.duration,
+            caller,
+        )
+        self.refresh_mwi()
+        if self.notifier is not None and mailbox.email:
+            self.notifier.submit(message.id)
+
+    # --- shared ---------------------------------------------------------------------------------
+
+    def language(self) -> str:
+        language = Setting.get_value("prompt_language", "zh-CN")
+        return language if language in LANGUAGES else "zh-CN"
+
+    def text(self, key: str, **args: Any) -> str:
+        return SAY[self.language()][key].format(**args)
+
+    def refresh_mwi(self) -> None:
+        """Set every phone's message-waiting state from the database, then check again later."""
+        if self.timer is not None:
+            self.timer.cancel()
+        try:
+            self.mwi.apply(store.unheard_mailboxes())
+        except Exception:  # MWI is advisory; it must never stop the loop
+            log.exception("message-waiting update failed")
+        self.timer = self.engine.call_later(MWI_INTERVAL, self.refresh_mwi)
+
+    def _repair(self) -> None:
+        """Keep messages whose recorder never closed (pbx-core killed): fix the header, add the row."""
+        known = {m.path for m in VoicemailMessage.select(VoicemailMessage.path)}
+        for folder in sorted((self.media_dir / "voicemail").glob("*/")):
+            mailbox = Mailbox.get_or_none(Mailbox.number == folder.name)
+            for path in sorted(folder.glob("*.wav")):
+                rel = str(path.relative_to(self.media_dir))
+                try:
+                    if store.repair_wav(path):
+                        log.warning("voicemail file %s repaired after an unclean stop", rel)
+                except OSError as exc:
+                    log.error("voicemail file %s: %s", rel, exc)
+                    continue
+                if rel not in known and mailbox is not None:
+                    store.save_message(self.media_dir, mailbox, path, "", "")

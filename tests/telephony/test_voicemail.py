@@ -1,0 +1,243 @@
+"""End to end: voicemail on the running box with real pjsua2 phones and the simulated board.
+
+Unanswered and busy calls go to the callee's mailbox, the caller's audio is recorded into a
+valid WAV, the owner listens to and deletes it from `*97` by DTMF (audio measured at the
+phone), an analog phone's lamp follows its mailbox and the owner gets an email with the WAV.
+"""
+
+from __future__ import annotations
+
+import email
+import time
+import wave
+
+import pytest
+
+from tests.support import audio
+from tests.support.box import Box, wait_until
+from tests.support.smtp import SmtpReceiver
+
+SECRET = "Secr3tPass9"
+PIN = "1234"
+FREQS = [450, 600, 1000, 1400]
+
+
+@pytest.fixture(scope="module")
+def smtp():
+    server = SmtpReceiver()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def vm_box(tmp_path_factory, smtp):
+    box = Box(tmp_path_factory.mktemp("voicemail"), rtp_port=27000).start()
+    for number in ("1001", "1002", "1003", "1004"):
+        box.add_extension(number, SECRET, f"Phone {number}")
+    box.db()
+    from telephony.models import Setting
+    from telephony.models.lines import PortSetting
+    from telephony.models.voicemail import Mailbox
+
+    Setting.set_value("no_answer_timeout", "3")
+    Setting.set_value("prompt_language", "en")
+    for key, value in {
+        "smtp_host": "127.0.0.1",
+        "smtp_port": str(smtp.port),
+        "smtp_from": "pbx@box.test",
+    }.items():
+        Setting.set_value(key, value)
+    greeting = box.cfg.media_dir / "voicemail" / "1002" / "greeting.wav"
+    greeting.parent.mkdir(parents=True, exist_ok=True)
+    audio.write_tone(greeting, 1400, seconds=0.5)
+    for number in ("1002", "1003", "2001"):
+        mailbox = Mailbox(number=number, email=f"owner{number}@box.test" if number == "1002" else "")
+        mailbox.set_pin(PIN)
+        if number == "1002":
+            mailbox.greeting_unavailable = "voicemail/1002/greeting.wav"
+            mailbox.max_message_seconds = 8
+        mailbox.save()
+    Mailbox.create(number="1004", on_no_answer=False, on_busy=False)
+    PortSetting.create(port="fxs1", number="2001", caller_id_name="Lobby")
+    box.control.reload()
+    yield box
+    box.stop()
+
+
+@pytest.fixture
+def phones(phone_host, vm_box, tmp_path):
+    def make(number: str, answer: int = 200):
+        phone = phone_host.phone(vm_box.sip, number, SECRET)
+        phone.record_dir = tmp_path
+        phone.answer_code = answer
+        phone_host.wait(lambda: phone.registered, 10, f"{number} registered")
+        return phone
+
+    yield make
+    phone_host.drop_phones()
+
+
+@pytest.fixture
+def tone600(tmp_path):
+    return audio.write_tone(tmp_path / "tone-600.wav", 600, seconds=30.0)
+
+
+def talk(phone_host, seconds: float) -> None:
+    """Let the phones run (and the caller's tone play) for `seconds`."""
+    end = time.monotonic() + seconds
+    phone_host.wait(lambda: time.monotonic() > end, seconds + 1, "the caller talking")
+
+
+def messages(box: Box, number: str) -> list:
+    from telephony.models.voicemail import Mailbox, VoicemailMessage
+
+    box.db()
+    return list(
+        VoicemailMessage.select().join(Mailbox).where(Mailbox.number == number).order_by(VoicemailMessage.id)
+    )
+
+
+def recording_files(box: Box, number: str) -> list:
+    folder = box.cfg.media_dir / "voicemail" / number
+    return sorted(p for p in folder.glob("*.wav") if p.name != "greeting.wav") if folder.exists() else []
+
+
+def clear_mailbox(box: Box, number: str) -> None:
+    for message in messages(box, number):
+        (box.cfg.media_dir / message.path).unlink(missing_ok=True)
+        message.delete_instance()
+
+
+def test_given_no_answer_when_the_caller_talks_then_the_mailbox_holds_a_valid_wav_of_it(
+    vm_box, phones, phone_host, tone600, smtp
+):
+    clear_mailbox(vm_box, "1002")
+    before = len(smtp.mails)
+    caller = phones("1001")
+    caller.play_path = tone600
+    callee = phones("1002", answer=0)  # rings and rings
+    call = caller.call("1002")
+    phone_host.wait(lambda: len(callee.incoming) == 1, 10, "the callee to ring")
+    phone_host.wait(lambda: call.confirmed, 10, "voicemail to answer after the no-answer timeout")
+    assert callee.incoming[0].disconnected or not callee.incoming[0].confirmed
+    phone_host.wait(lambda: recording_files(vm_box, "1002"), 10, "the recording to start")
+    talk(phone_host, 3.0)
+    call.hangup_now()  # the caller drops: the box must still close the file properly
+    phone_host.wait(lambda: call.disconnected, 5, "hang-up")
+    wait_until(lambda: len(messages(vm_box, "1002")) == 1, 10, "the message row")
+    message = messages(vm_box, "1002")[0]
+    path = vm_box.cfg.media_dir / message.path
+    assert path.parent.name == "1002" and path.is_file()
+    with wave.open(str(path), "rb") as wav:
+        assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, 8000)
+        seconds = wav.getnframes() / 8000
+    assert 2.0 <= seconds <= 4.5, seconds
+    assert abs(message.duration - seconds) < 0.05
+    assert message.caller == "1001" and message.caller_name == "Phone 1001" and message.folder == "new"
+    samples = audio.read_pcm(path)[8000:]
+    assert audio.rms(samples) > 1000
+    assert audio.dominant(samples, FREQS) == 600
+    # The callee's mailbox has an address: the owner gets the recording by email.
+    wait_until(lambda: len(smtp.mails) > before, 15, "the notification email")
+    mail_from, rcpts, raw = smtp.mails[-1]
+    assert "owner1002@box.test" in rcpts[0] and "pbx@box.test" in mail_from
+    parsed = email.message_from_bytes(raw)
+    assert "1001" in parsed["Subject"]
+    attachments = [p for p in parsed.walk() if p.get_content_type() == "audio/wav"]
+    assert len(attachments) == 1 and attachments[0].get_payload(decode=True) == path.read_bytes()
+    kinds = [(c.disposition, c.callee) for c in vm_box.cdrs()[-2:]]
+    assert ("NO ANSWER", "1002") in kinds and ("ANSWERED", "1002") in kinds
+
+
+def test_given_a_busy_callee_when_forwarding_to_voicemail_then_pound_ends_and_keeps_the_message(
+    vm_box, phones, phone_host, tone600
+):
+    clear_mailbox(vm_box, "1003")
+    caller = phones("1001")
+    caller.play_path = tone600
+    phones("1003", answer=486)
+    call = caller.call("1003")
+    phone_host.wait(lambda: call.confirmed, 10, "voicemail to answer the busy call")
+    phone_host.wait(lambda: recording_files(vm_box, "1003"), 30, "the spoken greeting, beep and recording")
+    talk(phone_host, 2.0)
+    call.dialDtmf("#")
+    phone_host.wait(lambda: call.disconnected, 5, "the box to hang up on '#'")
+    wait_until(lambda: len(messages(vm_box, "1003")) == 1, 10, "the message row")
+    message = messages(vm_box, "1003")[0]
+    assert 1.0 <= message.duration <= 3.5
+    assert audio.dominant(audio.read_pcm(vm_box.cfg.media_dir / message.path), FREQS) == 600
+
+
+def test_given_forwarding_off_when_unanswered_then_the_caller_gets_480_as_before(vm_box, phones, phone_host):
+    caller = phones("1001")
+    phones("1004", answer=0)
+    call = caller.call("1004")
+    phone_host.wait(lambda: call.disconnected, 10, "the no-answer timeout")
+    assert call.last_code == 480 and not call.confirmed
+    assert messages(vm_box, "1004") == []
+
+
+def put_message(box: Box, number: str, freq: float, caller: str = "1001"):
+    from telephony.models.voicemail import Mailbox, VoicemailMessage
+
+    box.db()
+    path = box.cfg.media_dir / "voicemail" / number / f"test-{freq}.wav"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    audio.write_tone(path, freq, seconds=3.0)
+    return VoicemailMessage.create(
+        mailbox=Mailbox.get(Mailbox.number == number),
+        caller=caller,
+        duration=3.0,
+        path=str(path.relative_to(box.cfg.media_dir)),
+    )
+
+
+def test_star97_with_the_pin_plays_the_message_and_deletes_it(vm_box, phones, phone_host):
+    clear_mailbox(vm_box, "1002")
+    message = put_message(vm_box, "1002", 1000)
+    owner = phones("1002")
+    call = owner.call("*97")
+    phone_host.wait(lambda: call.confirmed and call.media_active, 10, "the mailbox menu to answer")
+    call.dialDtmf(PIN + "#")
+    phone_host.wait(lambda: call.recorded_seconds() > 1.0, 10, "the main menu")
+    call.dialDtmf("1")
+
+    def hears_message() -> bool:
+        if call.recorded_seconds() < 1.5:
+            return False
+        last = audio.read_pcm(call.record_path)[-4000:]
+        return audio.rms(last) > 1000 and audio.dominant(last, FREQS) == 1000
+
+    phone_host.wait(hears_message, 20, "the message's 1000 Hz at the phone")
+    call.dialDtmf("7")
+    wait_until(lambda: messages(vm_box, "1002") == [], 10, "the message to be deleted")
+    assert not (vm_box.cfg.media_dir / message.path).exists()
+    call.hangup_now()
+    phone_host.wait(lambda: call.disconnected, 5, "hang-up")
+
+
+def test_star97_with_a_wrong_pin_plays_nothing_and_keeps_the_message(vm_box, phones, phone_host):
+    clear_mailbox(vm_box, "1003")
+    put_message(vm_box, "1003", 1000)
+    owner = phones("1003")
+    call = owner.call("*97")
+    phone_host.wait(lambda: call.confirmed and call.media_active, 10, "the mailbox menu to answer")
+    for _ in range(3):
+        call.dialDtmf("9999#")
+        phone_host.pump(300)
+    phone_host.wait(lambda: call.disconnected, 30, "the box to hang up after three wrong PINs")
+    assert len(messages(vm_box, "1003")) == 1
+
+
+def fxs_mwi(box: Box) -> list[bool]:
+    events = box.control.post("/sim/events", {"port": "fxs1"})["result"]
+    return [e["on"] for e in events if e["type"] == "mwi"]
+
+
+def test_mwi_on_an_analog_phone_follows_its_mailbox(vm_box):
+    clear_mailbox(vm_box, "2001")
+    message = put_message(vm_box, "2001", 1000)
+    wait_until(lambda: fxs_mwi(vm_box)[-1:] == [True], 20, "the phone to see MWI on (a new message)")
+    message.heard = True
+    message.save()
+    wait_until(lambda: fxs_mwi(vm_box)[-1:] == [False], 20, "the phone to see MWI off (message heard)")
