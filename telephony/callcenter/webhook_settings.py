@@ -40,6 +40,10 @@ KNOWN_EVENTS = (
     "agent-state-changed",
     "monitor",
     "originate",
+    "announcement",
+    "callback-requested",
+    "callback-started",
+    "survey",
 )
 MAX_URL = 512
 MIN_SECRET, MAX_SECRET = 16, 256
