@@ -23,6 +23,7 @@ from webadmin.routes import (
     customers,
     dashboard,
     extensions,
+    ivr,
     moh,
     pausecodes,
     ports,
@@ -68,6 +69,7 @@ def create_app(
         module.register(app)
     users.register(app)  # people who log in, and each person's own account
     moh.register(app)  # music-on-hold uploads (a larger body limit on its upload route)
+    ivr.register(app)  # IVR flows and their nodes
     for module in (agent_console, supervisor, wallboard, cti_api):  # the call center live
         module.register(app)
     _check_access_declared(app)

@@ -48,6 +48,7 @@ CALLCENTER_NAV = (
     ("skills", "/skills"),
     ("pausecodes", "/pausecodes"),
     ("moh", "/moh"),
+    ("ivr", "/ivr"),
     ("customers", "/customers"),
     ("webhooks", "/webhooks"),
     ("reports", "/reports"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from telephony import messages
 from webadmin import (
     catalog_callcenter,
+    catalog_ivr,
     catalog_lines,
     catalog_live,
     catalog_moh,
@@ -264,6 +265,7 @@ CATALOG.update(catalog_webhooks.CATALOG)
 CATALOG.update(catalog_reports.CATALOG)
 CATALOG.update(catalog_moh.CATALOG)
 CATALOG.update(catalog_users.CATALOG)
+CATALOG.update(catalog_ivr.CATALOG)
 
 
 def has(key: str) -> bool:
