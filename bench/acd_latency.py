@@ -383,16 +383,9 @@ def render(
 
 
 def write_section(text: str) -> None:
-    path = ROOT / "BENCHMARKS.md"
-    old = path.read_text() if path.exists() else ""
-    block = f"{BEGIN}\n{text.rstrip()}\n{END}"
-    if BEGIN in old and END in old:
-        new = old[: old.index(BEGIN)] + block + old[old.index(END) + len(END) :]
-    else:
-        new = old.rstrip() + ("\n\n" if old else "") + block + "\n"
-    tmp = path.with_suffix(".md.tmp")
-    tmp.write_text(new)
-    tmp.replace(path)
+    import report  # bench/report.py, on sys.path when run as a script
+
+    report.replace_section(ROOT / "BENCHMARKS.md", BEGIN, END, text)
 
 
 def main(argv: list[str] | None = None) -> int:

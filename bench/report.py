@@ -251,3 +251,16 @@ def write_benchmarks(path: Path, section: str) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(text)
     tmp.replace(path)
+
+
+def replace_section(path: Path, begin: str, end: str, text: str) -> None:
+    """Put `text` between the `begin` and `end` markers of BENCHMARKS.md (appended when missing)."""
+    old = path.read_text() if path.exists() else ""
+    block = f"{begin}\n{text.rstrip()}\n{end}"
+    if begin in old and end in old:
+        new = old[: old.index(begin)] + block + old[old.index(end) + len(end) :]
+    else:
+        new = old.rstrip() + ("\n\n" if old else "") + block + "\n"
+    tmp = path.with_suffix(".md.tmp")
+    tmp.write_text(new)
+    tmp.replace(path)
