@@ -97,6 +97,13 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-CN": "流程及其所有节点将被删除，该号码将不再应答。",
     },
     "ivr.delete_confirm": {"en": "Delete the flow", "zh-CN": "删除流程"},
+    "ivr.override": {"en": "Day/night switch", "zh-CN": "日/夜切换"},
+    "ivr.override.auto": {"en": "by business hours", "zh-CN": "按营业时间"},
+    "ivr.override.day": {"en": "day (always open)", "zh-CN": "日间（始终营业）"},
+    "ivr.override.night": {"en": "night (always closed)", "zh-CN": "夜间（始终下班）"},
+    "ivr.override_apply": {"en": "Apply", "zh-CN": "应用"},
+    "ivr.override_set": {"en": "Node {node}: {mode}.", "zh-CN": "节点 {node}：{mode}。"},
+    "ivr.err.override": {"en": "choose auto, day or night", "zh-CN": "请选择自动、日间或夜间"},
     "ivr.err.number": {"en": "2 to 16 digits, * or #", "zh-CN": "2 到 16 位数字、* 或 #"},
     "ivr.err.number_taken": {
         "en": "{number} is already used (extension, port, queue or another IVR)",

@@ -27,6 +27,7 @@ from telephony.prompts import LANGUAGES
 
 NUMBER_RE = re.compile(r"^[0-9*#]{2,16}$")
 KEY_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+OVERRIDES = ("auto", "day", "night")
 
 
 class IvrInputError(TelephonyError, ValueError):
@@ -174,6 +175,17 @@ class IvrService:
             flow.updated = utcnow()
             flow.save()
             self._keep_valid(flow)
+        return row
+
+    def set_override(self, flow: IvrFlow, node_id: int, value: str) -> IvrNode:
+        """Flip a time condition's day/night switch: auto (by the hours), day (open) or night (closed)."""
+        row = self.node(flow, node_id)
+        if row.kind != "time" or value not in OVERRIDES:
+            raise IvrInputError({"override": ("ivr.err.override", {})})
+        params = row.params_dict
+        params["override"] = value
+        row.set_params(params)
+        row.save()
         return row
 
     def delete_node(self, flow: IvrFlow, node_id: int) -> IvrNode:

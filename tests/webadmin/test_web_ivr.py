@@ -129,3 +129,23 @@ def test_ivr_sub_navigation_delete_and_csrf(world):
     assert world.submit(f"/ivr/{flow.id}/delete", f"/ivr/{flow.id}/delete", {}).location == "/ivr"
     assert IvrFlow.select().count() == 0
     assert world.get(f"/ivr/{flow.id}").status == 404
+
+
+def test_ivr_day_night_switch_of_a_time_condition_is_flipped_from_the_flow_page(world):
+    world.submit("/ivr/new", "/ivr", {"number": "7000", "name": "Main", "language": "en", "entry": "hours"})
+    flow = IvrFlow.get()
+    add_node(world, flow, "hours", "time", {"hours": {"mon": "09:00-18:00"}}, {"open": "q", "closed": "q"})
+    add_node(world, flow, "q", "goto", {"target": "queue", "number": "6000"})
+    node = IvrNode.get(IvrNode.key == "hours")
+    page = world.get(f"/ivr/{flow.id}").text
+    assert (
+        'id="override-hours"' in page and '<option value="auto" selected>by business hours</option>' in page
+    )
+    action = f"/ivr/{flow.id}/nodes/{node.id}/override"
+    assert world.submit(f"/ivr/{flow.id}", action, {"override": "night"}).location == f"/ivr/{flow.id}"
+    assert IvrNode.get_by_id(node.id).params_dict == {"hours": {"mon": "09:00-18:00"}, "override": "night"}
+    assert "Node hours: night (always closed)." in world.get(f"/ivr/{flow.id}").text
+    assert world.submit(f"/ivr/{flow.id}", action, {"override": "dusk"}).status == 400
+    assert world.post(action, {"override": "day"}).status == 403  # no CSRF token
+    assert IvrNode.get_by_id(node.id).params_dict["override"] == "night"
+    assert actions()[-1] == "ivr.override"

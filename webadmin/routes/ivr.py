@@ -37,6 +37,7 @@ def register(app: bottle.Bottle) -> None:
     app.route("/ivr/<flow_id:int>/nodes/<node_id:int>/edit", "GET", edit_node)
     app.route("/ivr/<flow_id:int>/nodes/<node_id:int>/edit", "POST", update_node)
     app.route("/ivr/<flow_id:int>/nodes/<node_id:int>/delete", "POST", delete_node)
+    app.route("/ivr/<flow_id:int>/nodes/<node_id:int>/override", "POST", set_override)
 
 
 def _service() -> IvrService:
@@ -255,6 +256,22 @@ def delete_node(flow_id: int, node_id: int) -> str:
         return _flow_page(service, flow, exc.problems)
     context.audit("ivr.node_delete", target=f"{flow.number}/{node.key}")
     context.flash("success", "ivr.node_deleted", node=node.key)
+    context.redirect(f"/ivr/{flow.id}")
+
+
+@auth.require("admin")
+def set_override(flow_id: int, node_id: int) -> str:
+    """The day/night switch of a time condition: auto, day (always open) or night (always closed)."""
+    service = _service()
+    flow = _flow(service, flow_id)
+    _node(service, flow, node_id)
+    value = context.form("override")
+    try:
+        node = service.set_override(flow, node_id, value)
+    except IvrInputError:
+        raise bottle.HTTPError(400) from None
+    context.audit("ivr.override", target=f"{flow.number}/{node.key}", detail=value)
+    context.flash("success", "ivr.override_set", node=node.key, mode=context.t(f"ivr.override.{value}"))
     context.redirect(f"/ivr/{flow.id}")
 
 

@@ -50,6 +50,20 @@
       <a class="mono strong" href="/ivr/{{flow.id}}/nodes/{{row.node.id}}/edit">{{row.key}}</a>
       <span class="muted">{{t('ivr.kind.' + row.node.kind) if row.node.kind in ('play', 'menu', 'collect', 'time', 'http', 'set', 'goto') else row.node.kind}}</span>
       <span class="sub mono">{{row.node.params}}</span>
+      % if row.node.kind == 'time':
+      <form method="post" action="/ivr/{{flow.id}}/nodes/{{row.node.id}}/override" class="inline" id="override-{{row.key}}">
+        <input type="hidden" name="{{csrf_field}}" value="{{csrf_token}}">
+        <label>{{t('ivr.override')}}
+          <select name="override">
+            % current = row.node.params_dict.get('override', 'auto')
+            % for mode in ('auto', 'day', 'night'):
+            <option value="{{mode}}"{{' selected' if current == mode else ''}}>{{t('ivr.override.' + mode)}}</option>
+            % end
+          </select>
+        </label>
+        <button type="submit" class="btn btn-small">{{t('ivr.override_apply')}}</button>
+      </form>
+      % end
       % end
     </li>
   % end
