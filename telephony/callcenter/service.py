@@ -49,7 +49,7 @@ from telephony.callcenter.validation import (  # noqa: F401  (inputs re-exported
     validate_skill,
 )
 from telephony.control.client import ControlClient
-from telephony.errors import ControlError
+from telephony.control.reload import ReloadsCore
 from telephony.models import (
     Agent,
     AgentSkill,
@@ -69,8 +69,10 @@ log = logging.getLogger(__name__)
 _DUMMY_PIN_HASH = hash_pin(secrets.token_hex(8))
 
 
-class CallCenterService:
+class CallCenterService(ReloadsCore):
     """Create, update and delete queues, agents, skills and pause codes; each change, then a reload."""
+
+    reload_what = "callcenter"
 
     def __init__(self, control: ControlClient | None = None) -> None:
         self.control = control
@@ -310,19 +312,6 @@ class CallCenterService:
         with database.atomic():
             self.pause_code(code_id).delete_instance()
         self._reload()
-
-    def _reload(self) -> bool:
-        """Ask pbx-core to reload the call center; the saved change stands even if the core is down."""
-        self.reload_failed = False
-        if self.control is None:
-            return False
-        try:
-            self.control.reload("callcenter")
-            return True
-        except ControlError as exc:
-            log.warning("saved, but pbx-core did not reload the call center: %s", exc)
-            self.reload_failed = True
-            return False
 
 
 __all__ = [

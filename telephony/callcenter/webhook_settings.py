@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from telephony import messages
 from telephony.callcenter.errors import InvalidInput
 from telephony.control.client import ControlClient
-from telephony.errors import ControlError
+from telephony.control.reload import ReloadsCore
 from telephony.models import Setting, database
 
 log = logging.getLogger(__name__)
@@ -265,8 +265,10 @@ class SaveResult:
     applied: bool
 
 
-class WebhookService:
+class WebhookService(ReloadsCore):
     """Validate -> save -> ask pbx-core to reload, for the three webhook settings."""
+
+    reload_what = "callcenter"
 
     def __init__(self, control: ControlClient | None = None) -> None:
         self.control = control
@@ -302,14 +304,3 @@ class WebhookService:
             shown = values["webhook_secret"]
             changes.append("webhook_secret changed")  # never the secret itself
         return SaveResult(config_of(values), shown, ", ".join(changes) or "no change", self._reload())
-
-    def _reload(self) -> bool:
-        """Ask pbx-core to reload (its sender re-reads these settings); the save stands if it is down."""
-        if self.control is None:
-            return False
-        try:
-            self.control.reload("callcenter")
-            return True
-        except ControlError as exc:
-            log.warning("saved, but pbx-core did not reload the webhook settings: %s", exc)
-            return False

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from telephony.callcenter.usage import queue_number_taken
 from telephony.control.client import ControlClient
-from telephony.errors import ControlError, NotFound, ValidationError
+from telephony.control.reload import ReloadsCore
+from telephony.errors import NotFound, ValidationError
 from telephony.models import DEFAULT_REALM, PERMISSIONS, Extension, PortSetting, Setting, database, utcnow
 from telephony.routing.usage import check_extension_unused
 
@@ -85,8 +86,10 @@ def validate(data: ExtensionInput, existing: Extension | None = None, *, ports: 
         raise ValidationError(errors)
 
 
-class ExtensionService:
+class ExtensionService(ReloadsCore):
     """Create, update and delete extensions; every change is one transaction, then a core reload."""
+
+    reload_what = "extensions"
 
     def __init__(self, control: ControlClient | None = None) -> None:
         self.control = control
@@ -135,14 +138,3 @@ class ExtensionService:
             check_extension_unused(number)
             ext.delete_instance()
         self._reload()
-
-    def _reload(self) -> bool:
-        """Ask pbx-core to reload; the saved change stands even if the core is down right now."""
-        if self.control is None:
-            return False
-        try:
-            self.control.reload("extensions")
-            return True
-        except ControlError as exc:
-            log.warning("saved, but pbx-core did not reload: %s", exc)
-            return False

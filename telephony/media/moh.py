@@ -31,7 +31,7 @@ from typing import BinaryIO
 
 from telephony.callcenter.usage import queue_label
 from telephony.control.client import ControlClient
-from telephony.errors import ControlError
+from telephony.control.reload import ReloadsCore
 from telephony.media.errors import (
     BadClassName,
     ConversionFailed,
@@ -140,8 +140,10 @@ def wav_seconds(path: Path) -> float | None:
         return None
 
 
-class MohLibrary:
+class MohLibrary(ReloadsCore):
     """The music-on-hold classes of one box (media_dir/moh); each change, then a reload of pbx-core."""
+
+    reload_what = "moh"
 
     def __init__(
         self,
@@ -381,19 +383,6 @@ class MohLibrary:
             os.fsync(fd)
         finally:
             os.close(fd)
-
-    def _reload(self) -> bool:
-        """Ask pbx-core to reopen changed classes; the change stands even if the core is down."""
-        self.reload_failed = False
-        if self.control is None:
-            return False
-        try:
-            self.control.reload("moh")
-            return True
-        except ControlError as exc:
-            log.warning("music on hold changed, but pbx-core did not reload: %s", exc)
-            self.reload_failed = True
-            return False
 
 
 def _rest(source: BinaryIO) -> int:

@@ -15,7 +15,8 @@ from typing import Any
 from hal.country import CALLER_ID_STANDARDS
 from telephony.callcenter.usage import queue_number_taken
 from telephony.control.client import ControlClient
-from telephony.errors import ControlError, NotFound, ValidationError
+from telephony.control.reload import ReloadsCore
+from telephony.errors import NotFound, ValidationError
 from telephony.extensions.service import NUMBER_RE
 from telephony.models import (
     PERMISSIONS,
@@ -222,8 +223,10 @@ def validate_rule(data: DialRuleInput) -> None:
         raise ValidationError(errors)
 
 
-class RoutingService:
+class RoutingService(ReloadsCore):
     """Create, update and delete the line tables; every change is one transaction, then a reload."""
+
+    reload_what = "lines"
 
     def __init__(self, control: ControlClient | None = None) -> None:
         self.control = control
@@ -344,16 +347,3 @@ class RoutingService:
         with database.atomic():
             self.rule(rule_id).delete_instance()
         self._reload()
-
-    def _reload(self) -> bool:
-        """Ask pbx-core to reload the lines; the saved change stands even if the core is down."""
-        self.reload_failed = False
-        if self.control is None:
-            return False
-        try:
-            self.control.reload("lines")
-            return True
-        except ControlError as exc:
-            log.warning("saved, but pbx-core did not reload the lines: %s", exc)
-            self.reload_failed = True
-            return False
