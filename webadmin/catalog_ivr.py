@@ -104,6 +104,28 @@ CATALOG: dict[str, dict[str, str]] = {
     "ivr.override_apply": {"en": "Apply", "zh-CN": "应用"},
     "ivr.override_set": {"en": "Node {node}: {mode}.", "zh-CN": "节点 {node}：{mode}。"},
     "ivr.err.override": {"en": "choose auto, day or night", "zh-CN": "请选择自动、日间或夜间"},
+    "ivr.prompts_title": {"en": "Uploaded prompts", "zh-CN": "上传的提示音"},
+    "ivr.prompts_intro": {
+        "en": "A node plays an uploaded prompt with its file name (file: welcome.wav). Uploads are converted "
+        "to the box's format (8 kHz mono) and their level evened out. A prompt a node plays is not deleted.",
+        "zh-CN": "节点通过文件名播放上传的提示音（file: welcome.wav）。上传的文件会转换为本机格式"
+        "（8 kHz 单声道）并统一音量。正被节点使用的提示音不能删除。",
+    },
+    "ivr.prompts_empty": {"en": "No prompt uploaded yet.", "zh-CN": "还没有上传提示音。"},
+    "ivr.prompt_file": {"en": "File name for nodes", "zh-CN": "节点使用的文件名"},
+    "ivr.prompt_users": {"en": "Played by", "zh-CN": "使用的节点"},
+    "ivr.prompt_name": {"en": "Prompt name", "zh-CN": "提示音名称"},
+    "ivr.prompt_name_hint": {
+        "en": "1 to 32 lowercase letters, digits, - or _. An existing prompt is replaced.",
+        "zh-CN": "1 到 32 个小写字母、数字、- 或 _。同名提示音将被替换。",
+    },
+    "ivr.prompt_audio_file": {"en": "Audio file ({formats})", "zh-CN": "音频文件（{formats}）"},
+    "ivr.prompt_upload": {"en": "Upload and convert", "zh-CN": "上传并转换"},
+    "ivr.prompt_uploaded": {
+        "en": "Prompt {name} saved as {file}.",
+        "zh-CN": "提示音 {name} 已保存为 {file}。",
+    },
+    "ivr.prompt_deleted": {"en": "Prompt {name} deleted.", "zh-CN": "提示音 {name} 已删除。"},
     "ivr.err.number": {"en": "2 to 16 digits, * or #", "zh-CN": "2 到 16 位数字、* 或 #"},
     "ivr.err.number_taken": {
         "en": "{number} is already used (extension, port, queue or another IVR)",

@@ -149,3 +149,42 @@ def test_ivr_day_night_switch_of_a_time_condition_is_flipped_from_the_flow_page(
     assert world.post(action, {"override": "day"}).status == 403  # no CSRF token
     assert IvrNode.get_by_id(node.id).params_dict["override"] == "night"
     assert actions()[-1] == "ivr.override"
+
+
+def test_ivr_prompt_upload_converted_used_by_a_node_refused_delete_then_deleted(world, config, tmp_path):
+    from tests.support import audio
+    from tests.webadmin.test_web_moh import multipart
+
+    tone = audio.write_tone(tmp_path / "hello.wav", 440, seconds=1.5).read_bytes()
+    token = world.get("/ivr/prompts").csrf()
+    page = multipart(world, "/ivr/prompts", {"csrf_token": token, "name": "welcome"}, ("hello.wav", tone))
+    assert page.status == 303 and page.location == "/ivr/prompts"
+    stored = config.media_dir / "prompts" / "welcome.wav"
+    assert stored.is_file()
+    listing = world.get("/ivr/prompts").text
+    assert 'data-prompt="welcome"' in listing and "welcome.wav" in listing
+    assert world.get("/ivr/prompts/welcome.wav").status == 200
+    refused = multipart(
+        world, "/ivr/prompts", {"csrf_token": token, "name": "bad"}, ("x.wav", b"not audio at all")
+    )
+    assert refused.status == 422 and not (config.media_dir / "prompts" / "bad.wav").exists()
+
+    world.submit("/ivr/new", "/ivr", {"number": "7000", "name": "Main", "language": "en", "entry": "start"})
+    flow = IvrFlow.get()
+    add_node(world, flow, "start", "play", {"file": "welcome.wav"}, {"next": "q"})
+    add_node(world, flow, "q", "goto", {"target": "queue", "number": "6000"})
+    assert 'id="ivr-valid"' in world.get(f"/ivr/{flow.id}").text  # the file is on disk
+    assert "7000/start" in world.get("/ivr/prompts").text
+
+    in_use = world.post("/ivr/prompts/welcome/delete", {"csrf_token": token})
+    assert in_use.status == 409 and "IVR node 7000/start" in in_use.text
+    assert stored.is_file()
+    node = IvrNode.get(IvrNode.key == "start")
+    world.submit(
+        f"/ivr/{flow.id}/nodes/{node.id}/edit",
+        f"/ivr/{flow.id}/nodes/{node.id}/edit",
+        {"key": "start", "kind": "play", "params": '{"text": "Welcome"}', "branches": '{"next": "q"}'},
+    )
+    assert world.post("/ivr/prompts/welcome/delete", {"csrf_token": token}).status == 303
+    assert not stored.exists()
+    assert actions()[:2] == ["ivr.prompt_upload", "ivr.create"] and actions()[-1] == "ivr.prompt_delete"

@@ -10,8 +10,11 @@ from __future__ import annotations
 import bottle
 
 from telephony.errors import NotFound
+from telephony.ivr.prompts import PromptLibrary
 from telephony.ivr.service import FlowInput, IvrInputError, IvrService, NodeInput
 from telephony.ivr.validate import FlowInvalid
+from telephony.media.errors import BadClassName, MediaError
+from telephony.media.moh import MAX_BYTES
 from telephony.models import IvrFlow, IvrNode
 from telephony.models.ivr import NODE_KINDS
 from telephony.prompts import LANGUAGES
@@ -19,6 +22,8 @@ from webadmin import auth, context
 
 FLOW_FIELDS = ("number", "name", "language", "entry")
 NODE_FIELDS = ("key", "kind", "params", "branches")
+# The form around the file (boundary, CSRF token, name) is small; this leaves the file its limit.
+UPLOAD_MAX_BODY = MAX_BYTES + 256 * 1024
 
 
 def register(app: bottle.Bottle) -> None:
@@ -38,6 +43,10 @@ def register(app: bottle.Bottle) -> None:
     app.route("/ivr/<flow_id:int>/nodes/<node_id:int>/edit", "POST", update_node)
     app.route("/ivr/<flow_id:int>/nodes/<node_id:int>/delete", "POST", delete_node)
     app.route("/ivr/<flow_id:int>/nodes/<node_id:int>/override", "POST", set_override)
+    app.route("/ivr/prompts", "GET", list_prompts)
+    app.route("/ivr/prompts", "POST", upload_prompt, **{"pbx.max_body": UPLOAD_MAX_BODY})
+    app.route("/ivr/prompts/<name:re:[a-z0-9_-]+>.wav", "GET", prompt_audio)
+    app.route("/ivr/prompts/<name>/delete", "POST", delete_prompt)
 
 
 def _service() -> IvrService:
@@ -290,4 +299,77 @@ def _node_form(
         errors=errors,
         problems=list(problems),
         kinds=NODE_KINDS,
+    )
+
+
+# --- uploaded prompts --------------------------------------------------------------------------------
+
+
+def _prompts() -> PromptLibrary:
+    return PromptLibrary(context.state().config.media_dir)
+
+
+@auth.require("admin")
+def list_prompts() -> str:
+    return _prompts_page({"name": ""}, {})
+
+
+@auth.require("admin")
+def upload_prompt() -> str:
+    library = _prompts()
+    name = context.form("name").strip()
+    upload = bottle.request.files.get("file")
+    if upload is None or not upload.raw_filename:
+        bottle.response.status = 422
+        return _prompts_page({"name": name}, {"file": context.t("moh.no_file")})
+    try:
+        got = library.upload(name, upload.file, upload.raw_filename)
+    except MediaError as exc:
+        bottle.response.status = 422
+        return _prompts_page({"name": name}, {exc.field: exc.render(context.language())})
+    context.audit(
+        "ivr.prompt_upload",
+        target=name,
+        detail=f"file={upload.raw_filename[:128]!r} seconds={got.seconds:.1f}",
+    )
+    context.flash("success", "ivr.prompt_uploaded", name=name, file=got.file)
+    context.redirect("/ivr/prompts")
+
+
+@auth.require("admin")
+def prompt_audio(name: str) -> bottle.HTTPResponse:
+    library = _prompts()
+    if not library.exists(name):
+        raise bottle.HTTPError(404)
+    return bottle.static_file(f"{name}.wav", root=str(library.dir), mimetype="audio/wav")
+
+
+@auth.require("admin")
+def delete_prompt(name: str) -> str:
+    library = _prompts()
+    try:
+        library.delete(name)
+    except BadClassName:
+        raise bottle.HTTPError(404) from None
+    except MediaError as exc:
+        if isinstance(exc, NotFound):
+            raise bottle.HTTPError(404) from None
+        bottle.response.status = 409
+        return _prompts_page({"name": ""}, {"delete": exc.render(context.language())})
+    context.audit("ivr.prompt_delete", target=name)
+    context.flash("success", "ivr.prompt_deleted", name=name)
+    context.redirect("/ivr/prompts")
+
+
+def _prompts_page(values: dict, errors: dict[str, str]) -> str:
+    library = _prompts()
+    rows = [(p, library.node_users(p.name)) for p in library.classes()]
+    return context.render(
+        "ivr/prompts",
+        title=context.t("ivr.prompts_title"),
+        area="ivr",
+        rows=rows,
+        values=values,
+        errors=errors,
+        formats=library.readable(),
     )

@@ -4,7 +4,10 @@
     <h1>{{t('ivr.title')}}</h1>
     <p class="muted">{{t('ivr.intro')}}</p>
   </div>
-  <a class="btn btn-primary" href="/ivr/new" id="new-ivr">+ {{t('ivr.new')}}</a>
+  <div class="form-actions">
+    <a class="btn" href="/ivr/prompts" id="ivr-prompts">{{t('ivr.prompts_title')}}</a>
+    <a class="btn btn-primary" href="/ivr/new" id="new-ivr">+ {{t('ivr.new')}}</a>
+  </div>
 </div>
 <section class="card flush">
   % if rows:
