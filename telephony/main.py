@@ -130,9 +130,12 @@ def start_voicemail(engine: Engine) -> None:
     """Serve `*97` and no-answer/busy forwarding to mailboxes; a failure leaves calls up."""
     from telephony.voicemail.notify import EmailNotifier
     from telephony.voicemail.service import VoicemailService
+    from telephony.voicemail.sipmwi import SipMwiSender
 
     try:
-        service = VoicemailService(engine, EmailNotifier(engine.cfg.media_dir))
+        service = VoicemailService(
+            engine, EmailNotifier(engine.cfg.media_dir), SipMwiSender(engine.cfg.kamailio_ctl)
+        )
         service.start()
     except Exception:  # the rest of the box keeps working without voicemail; the log says why
         log.exception("voicemail could not be started: running without it")

@@ -67,12 +67,12 @@ SAY: dict[str, dict[str, str]] = {
 class VoicemailService:
     """Mailboxes on the engine thread: deposit, the phone menu, message-waiting, notification."""
 
-    def __init__(self, engine: Engine, notifier: Any = None) -> None:
+    def __init__(self, engine: Engine, notifier: Any = None, sip_mwi: Any = None) -> None:
         self.engine = engine
         self.media_dir: Path = engine.cfg.media_dir
         self.prompts = Prompts(self.media_dir)
         self.beep = store.write_beep(self.media_dir / "voicemail" / "beep.wav")
-        self.mwi = MessageWaiting(engine)
+        self.mwi = MessageWaiting(engine, sip_mwi)
         self.notifier = notifier  # telephony.voicemail.notify.EmailNotifier, or None
         self.timer: Any = None
         self._repair()
@@ -87,6 +87,8 @@ class VoicemailService:
         self.prompts.close()
         if self.notifier is not None:
             self.notifier.stop()
+        if self.mwi.sip is not None:
+            self.mwi.sip.stop()
 
     # --- a number service of the engine (engine.services) ----------------------------------------
 
@@ -187,7 +189,7 @@ class VoicemailService:
         if self.timer is not None:
             self.timer.cancel()
         try:
-            self.mwi.apply(store.unheard_mailboxes())
+            self.mwi.apply(store.counts())
         except Exception:  # MWI is advisory; it must never stop the loop
             log.exception("message-waiting update failed")
         self.timer = self.engine.call_later(MWI_INTERVAL, self.refresh_mwi)

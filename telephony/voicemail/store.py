@@ -13,6 +13,8 @@ import struct
 import wave
 from pathlib import Path
 
+import peewee
+
 from telephony.models import utcnow
 from telephony.models.voicemail import Mailbox, VoicemailMessage
 
@@ -113,15 +115,20 @@ def delete_message(media_dir: Path, message: VoicemailMessage) -> None:
     message.delete_instance()
 
 
-def unheard_mailboxes() -> set[str]:
-    """Numbers of the mailboxes holding a message nobody has listened to (message waiting)."""
+def counts() -> dict[str, tuple[int, int]]:
+    """(unheard, heard) message counts per enabled mailbox number, mailboxes without messages too."""
+    out = {row.number: (0, 0) for row in Mailbox.select(Mailbox.number).where(Mailbox.enabled)}
     query = (
-        Mailbox.select(Mailbox.number)
-        .join(VoicemailMessage)
-        .where(~VoicemailMessage.heard & Mailbox.enabled)
-        .distinct()
+        VoicemailMessage.select(Mailbox.number, VoicemailMessage.heard, peewee.fn.COUNT(VoicemailMessage.id))
+        .join(Mailbox)
+        .where(Mailbox.enabled)
+        .group_by(Mailbox.number, VoicemailMessage.heard)
+        .tuples()
     )
-    return {row.number for row in query}
+    for number, heard, count in query:
+        new, old = out.get(number, (0, 0))
+        out[number] = (new, old + count) if heard else (new + count, old)
+    return out
 
 
 def write_beep(path: Path, freq: float = 1000.0, seconds: float = 0.4) -> Path:

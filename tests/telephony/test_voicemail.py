@@ -14,6 +14,7 @@ import wave
 import pytest
 
 from tests.support import audio
+from tests.support import phones as phones_support
 from tests.support.box import Box, wait_until
 from tests.support.smtp import SmtpReceiver
 
@@ -241,3 +242,38 @@ def test_mwi_on_an_analog_phone_follows_its_mailbox(vm_box):
     message.heard = True
     message.save()
     wait_until(lambda: fxs_mwi(vm_box)[-1:] == [False], 20, "the phone to see MWI off (message heard)")
+
+
+class MwiPhone(phones_support.Phone):
+    """A test phone that keeps the message-summary NOTIFYs it receives."""
+
+    def __init__(self, host, number: str) -> None:
+        super().__init__(host, number)
+        self.mwi_bodies: list[str] = []
+
+    def onMwiInfo(self, prm) -> None:  # noqa: N802 - pjsua2 API
+        msg = prm.rdata.wholeMsg
+        self.mwi_bodies.append(msg.split("\r\n\r\n", 1)[-1])
+
+
+def test_mwi_on_a_sip_phone_is_a_message_summary_notify(vm_box, phone_host, monkeypatch):
+    clear_mailbox(vm_box, "1004")
+    monkeypatch.setattr(phones_support, "Phone", MwiPhone)
+    phone = phone_host.phone(vm_box.sip, "1004", SECRET)
+    try:
+        phone_host.wait(lambda: phone.registered, 10, "1004 registered")
+        message = put_message(vm_box, "1004", 1000)
+        phone_host.wait(
+            lambda: any("Messages-Waiting: yes" in b for b in phone.mwi_bodies),
+            20,
+            "a NOTIFY with messages waiting",
+        )
+        assert "Voice-Message: 1/0" in phone.mwi_bodies[-1]
+        message.heard = True
+        message.save()
+        phone_host.wait(
+            lambda: "Messages-Waiting: no" in phone.mwi_bodies[-1], 20, "a NOTIFY with none waiting"
+        )
+        assert "Voice-Message: 0/1" in phone.mwi_bodies[-1]
+    finally:
+        phone_host.drop_phones()
