@@ -152,6 +152,11 @@ class IvrCall(LineCall):
         if getattr(sipleg, "wrapper", None) is self.a:
             self.digit(digit)
 
+    def on_line_digit(self, leg: CallLeg, digit: str) -> None:
+        """LineService hook: a key from an analog phone (DTMF or pulse) during the call."""
+        if leg is self.a:
+            self.digit(digit)
+
     def digit(self, digit: str) -> None:
         node = self.node
         if self.state != "ivr" or node is None or node.kind not in ("menu", "collect"):

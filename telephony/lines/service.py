@@ -171,6 +171,11 @@ class LineService:
                 self._fxs_dialed(line)
             else:
                 self._digit_timer(line, INTER_DIGIT_TIMEOUT)
+        elif isinstance(event, ev.Digit) and line.state == "call" and line.leg is not None:
+            # A key pressed during a call (an IVR menu): the call decides whether it listens.
+            handler = getattr(line.leg.call, "on_line_digit", None)
+            if handler is not None:
+                handler(line.leg, event.digit)
         elif isinstance(event, ev.PortFaulted):
             log.warning("FXS %s faulted: %s", line.port, event.reason)
 

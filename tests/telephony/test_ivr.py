@@ -15,6 +15,7 @@ import urllib.parse
 
 import pytest
 
+from telephony.control.client import ControlClient
 from tests.support import audio
 from tests.support.box import Box, wait_until
 
@@ -148,7 +149,10 @@ def ivr_box(tmp_path_factory, lookup_url):
     slow_flow = add_flow("7101", "acct", slow)
     for flow in (main, order_flow, slow_flow):
         activate(flow)
-    box.control.reload()  # the queues and agents
+    from telephony.models.lines import PortSetting
+
+    PortSetting.create(port="fxs1", number="2001", caller_id_name="Lobby")  # an analog phone
+    box.control.reload()  # the queues, agents and ports
     yield box
     box.stop()
 
@@ -376,3 +380,37 @@ def test_ivr_an_invalid_flow_is_refused_by_name_and_its_number_is_not_served(ivr
     call = phones("1001").call("7200")
     phone_host.wait(lambda: call.disconnected, 10, "the call to be refused")
     assert call.last_code == 404
+
+
+def sim(box: Box, verb: str, **args):
+    return ControlClient(box.cfg.control_url, timeout=30).post(f"/sim/{verb}", args)["result"]
+
+
+def test_ivr_analog_phone_walks_the_menu_with_keys_on_its_line(ivr_box, phones, phone_host, agents, clock):
+    clock(DAY)
+    orders_agent = phones("1012", answer=0)
+    agents("802", "1012")
+    before = len(trails(ivr_box, "2001"))
+    sim(ivr_box, "offhook", port="fxs1")
+    try:
+        sim(ivr_box, "dial", port="fxs1", digits="7000")
+        at_node(ivr_box, phone_host, "main")
+        sim(ivr_box, "dial", port="fxs1", digits="2")
+        at_node(ivr_box, phone_host, "orders")
+        sim(ivr_box, "dial", port="fxs1", digits="1")
+        phone_host.wait(lambda: orders_agent.incoming, 10, "the orders agent's phone to ring")
+        assert "2001" in orders_agent.incoming[-1].invite
+        wait_until(lambda: len(trails(ivr_box, "2001")) > before, 10, "the analog caller's key trail")
+        assert steps(trails(ivr_box, "2001")[-1]) == [
+            ("hours", ""),
+            ("main", "2"),
+            ("orders", "1"),
+            ("orderq", ""),
+        ]
+    finally:
+        sim(ivr_box, "onhook", port="fxs1")
+        wait_until(
+            lambda: {r["name"]: r for r in ivr_box.control.get("/ports")}["fxs1"]["call_state"] == "idle",
+            10,
+            "fxs1 idle",
+        )
