@@ -34,6 +34,7 @@ from webadmin.routes import (
     skills,
     supervisor,
     users,
+    voicemail,
     wallboard,
     webhooks,
 )
@@ -70,6 +71,7 @@ def create_app(
     users.register(app)  # people who log in, and each person's own account
     moh.register(app)  # music-on-hold uploads (a larger body limit on its upload route)
     ivr.register(app)  # IVR flows and their nodes
+    voicemail.register(app)  # mailboxes, their messages (played with ranges) and the SMTP server
     for module in (agent_console, supervisor, wallboard, cti_api):  # the call center live
         module.register(app)
     _check_access_declared(app)

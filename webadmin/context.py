@@ -32,6 +32,7 @@ FLASH_LEVELS = ("success", "info", "warning", "error")
 NAV = (
     ("dashboard", "/"),
     ("extensions", "/extensions"),
+    ("voicemail", "/voicemail"),
     ("ports", "/ports"),
     ("trunks", "/trunks"),
     ("inbound", "/inbound"),

@@ -16,6 +16,7 @@ from webadmin import (
     catalog_moh,
     catalog_reports,
     catalog_users,
+    catalog_voicemail,
     catalog_webhooks,
 )
 
@@ -265,6 +266,7 @@ CATALOG.update(catalog_webhooks.CATALOG)
 CATALOG.update(catalog_reports.CATALOG)
 CATALOG.update(catalog_moh.CATALOG)
 CATALOG.update(catalog_users.CATALOG)
+CATALOG.update(catalog_voicemail.CATALOG)
 CATALOG.update(catalog_ivr.CATALOG)
 
 
