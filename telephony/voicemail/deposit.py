@@ -84,10 +84,17 @@ class DepositCall(VoicemailCall):
             self.hang_up()
             return
         self.phase = "recording"
-        self.record_path = store.new_message_path(self.service.media_dir, self.mailbox.number)
-        recorder = pj.AudioMediaRecorder()
-        recorder.createRecorder(str(self.record_path))
-        med.startTransmit(recorder)
+        try:
+            path = store.new_message_path(self.service.media_dir, self.mailbox.number)
+            recorder = pj.AudioMediaRecorder()
+            recorder.createRecorder(str(path))
+            med.startTransmit(recorder)
+        except (OSError, pj.Error) as exc:  # disk full or read-only: say so rather than record nothing
+            log.error("call %s: cannot record for %s: %s", self.uniqueid, self.mailbox.number, exc)
+            self.phase = "done"
+            self.say(self.service.text("unable"), self.hang_up)
+            return
+        self.record_path = path
         self.recorder, self.record_to = recorder, med
         seconds = max(1, self.mailbox.max_message_seconds)
         self.limit_timer = self.engine.call_later(seconds, self._limit)

@@ -42,6 +42,7 @@ class MenuCall(VoicemailCall):
         self.folder = "new"
         self.queue: list[VoicemailMessage] = []
         self.current: VoicemailMessage | None = None
+        self.position = 0  # the current message's place in the folder, as spoken
         self.idle = None
 
     def begin(self) -> None:
@@ -79,6 +80,7 @@ class MenuCall(VoicemailCall):
         if digit in ("1", "2"):
             self.folder = "new" if digit == "1" else "saved"
             self.queue = store.messages(self.mailbox, self.folder)
+            self.position = 0
             self._next()
         elif digit == "*":
             self._bye("goodbye")
@@ -127,6 +129,7 @@ class MenuCall(VoicemailCall):
             self._say_then("no_more", self._main)
             return
         self.current = self.queue.pop(0)
+        self.position += 1
         self._play_current()
 
     def _play_current(self) -> None:
@@ -134,7 +137,7 @@ class MenuCall(VoicemailCall):
         path = self.service.media_dir / message.path
         self.phase = "message"
         self.stop_audio()
-        intro = self.service.text("message", n=message.id, caller=" ".join(message.caller) or "?")
+        intro = self.service.text("message", n=self.position, caller=" ".join(message.caller) or "?")
 
         def played() -> None:
             if self.current is message:
