@@ -142,6 +142,8 @@ class IvrCall(LineCall):
             self._goto_flow(number)
         elif target in ("queue", "extension"):
             self._transfer(str(target), number)
+        elif target == "voicemail":
+            self._voicemail(number)
         else:
             self.finish("hangup")
 
@@ -283,6 +285,20 @@ class IvrCall(LineCall):
             engine.lines.route(onward, number, "national")
         else:
             onward.dial(SipLeg(engine, engine.new_leg(), number, inbound=False))
+
+    def _voicemail(self, number: str) -> None:
+        """Let the caller leave a message in mailbox `number` (its greeting, the beep, the recording)."""
+        from telephony.models import Mailbox
+
+        service = getattr(self.engine, "voicemail", None)  # set by telephony.main when voicemail runs
+        mailbox = Mailbox.get_or_none((Mailbox.number == number) & Mailbox.enabled)
+        if service is None or mailbox is None:
+            log.error("call %s: voicemail %s not available", self.uniqueid, number)
+            self.finish(f"voicemail-missing:{number}")
+            return
+        self.outcome = f"voicemail:{number}"
+        leg = self.detach_caller()
+        service.leave_message(leg, self.caller, self.caller_name, mailbox, "unavailable")
 
     def detach_caller(self) -> CallLeg:
         """Give the caller leg up (to a queue or another call); this record ends."""

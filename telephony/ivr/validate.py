@@ -14,7 +14,8 @@ A flow is a set of nodes by key, entered at `entry`. What each kind reads:
              field (JSON key branched on), say (key spoken),     (timeout, error, bad reply)
              say_text ("... {value} ...")
     set      priority (int) and/or language (zh-CN | en)         next
-    goto     target (queue | extension | ivr | hangup), number   (none)
+    goto     target (queue | extension | ivr | voicemail |       (none)
+             hangup), number
 
 `text` is spoken by text-to-speech in the call's language and may name collected variables as
 {name}; `file` is an uploaded prompt under <media>/prompts/. Problems: an unknown kind, a missing
@@ -69,6 +70,7 @@ class Directory:
     extension: Callable[[str], bool]
     ivr: Callable[[str], bool]
     prompt_dir: Path | None = None  # where uploaded prompts live; None: files are not checked
+    voicemail: Callable[[str], bool] = lambda number: False  # an enabled mailbox has this number
 
 
 def parse_hours(text: str) -> list[tuple[int, int]]:
@@ -217,7 +219,12 @@ def _goto_problems(params: Mapping[str, Any], directory: Directory) -> list[str]
         return [f"goto target {target!r} is not one of {', '.join(GOTO_TARGETS)}"]
     if target == "hangup":
         return []
-    exists = {"queue": directory.queue, "extension": directory.extension, "ivr": directory.ivr}[target]
+    exists = {
+        "queue": directory.queue,
+        "extension": directory.extension,
+        "ivr": directory.ivr,
+        "voicemail": directory.voicemail,
+    }[target]
     if not number:
         return [f"goto {target} has no number"]
     if not exists(number):
@@ -262,7 +269,7 @@ def _silent_loops(nodes: Mapping[str, Node]) -> list[list[str]]:
 
 def db_directory(media_dir: Path | None = None) -> Directory:
     """The numbers that exist in the box database (queues, extensions and FXS ports, IVR flows)."""
-    from telephony.models import Extension, IvrFlow
+    from telephony.models import Extension, IvrFlow, Mailbox
     from telephony.models.callcenter import Queue
     from telephony.models.lines import PortSetting
 
@@ -274,6 +281,7 @@ def db_directory(media_dir: Path | None = None) -> Directory:
         ),
         ivr=lambda n: IvrFlow.select().where(IvrFlow.number == n).exists(),
         prompt_dir=media_dir / "prompts" if media_dir is not None else None,
+        voicemail=lambda n: Mailbox.select().where((Mailbox.number == n) & Mailbox.enabled).exists(),
     )
 
 

@@ -19,7 +19,7 @@ import peewee
 from telephony.models.base import BaseModel, utcnow
 
 NODE_KINDS = ("play", "menu", "collect", "time", "http", "set", "goto")
-GOTO_TARGETS = ("queue", "extension", "ivr", "hangup")
+GOTO_TARGETS = ("queue", "extension", "ivr", "voicemail", "hangup")
 
 
 class IvrFlow(BaseModel):

@@ -159,7 +159,11 @@ def ivr_box(tmp_path_factory, lookup_url):
             "fb": ("play", {"file": "gone.wav", "text": "Sorry, the greeting is missing."}, {}),
         },
     )
-    for flow in (main, order_flow, slow_flow, files):
+    from telephony.models import Mailbox
+
+    Mailbox.create(number="1012", max_message_seconds=30)
+    mail = add_flow("7400", "vm", {"vm": ("goto", {"target": "voicemail", "number": "1012"}, {})})
+    for flow in (main, order_flow, slow_flow, files, mail):
         activate(flow, box.cfg.media_dir)
     (prompts / "gone.wav").unlink()  # lost after activation (a disk problem, a hand-made delete)
     from telephony.models.lines import PortSetting
@@ -446,3 +450,26 @@ def test_ivr_plays_an_uploaded_prompt_and_a_prompt_missing_on_disk_falls_back_to
     assert call.recorded_seconds() > 2.5  # the greeting and the spoken text, never silence
     row = wait_trail(ivr_box, before + 1)
     assert steps(row) == [("greet", ""), ("fb", "")] and row.outcome == "end"
+
+
+def test_ivr_goto_voicemail_lets_the_caller_leave_a_message(ivr_box, phones, phone_host, tmp_path):
+    from telephony.models import Mailbox, VoicemailMessage
+
+    caller = phones("1001")
+    caller.play_path = audio.write_tone(tmp_path / "voice.wav", 600, seconds=20)
+    before = len(trails(ivr_box))
+    call = caller.call("7400")
+    phone_host.wait(lambda: call.confirmed and call.media_active, 10, "the IVR to answer")
+    phone_host.wait(lambda: call.recorded_seconds() > 1, 10, "the mailbox greeting")
+    call.dialDtmf("#")  # skips the greeting: the beep, then the message is recorded
+    phone_host.wait(lambda: call.recorded_seconds() > 5, 20, "a few seconds of message")
+    call.hangup_now()
+
+    def stored() -> list:
+        ivr_box.db()
+        return list(VoicemailMessage.select().where(VoicemailMessage.mailbox == Mailbox.get(number="1012")))
+
+    wait_until(stored, 15, "the message in mailbox 1012")
+    assert stored()[-1].caller == "1001" and stored()[-1].duration > 0.5
+    row = wait_trail(ivr_box, before + 1)
+    assert steps(row) == [("vm", "")] and row.outcome == "voicemail:1012"

@@ -55,15 +55,17 @@ def test_validate_reports_a_branch_to_a_missing_node_by_name():
 
 def test_validate_reports_goto_numbers_that_do_not_exist():
     nodes = flow(
-        Node("start", "menu", {"text": "x"}, {"1": "q", "2": "e", "3": "i"}),
+        Node("start", "menu", {"text": "x"}, {"1": "q", "2": "e", "3": "i", "4": "v"}),
         Node("q", "goto", {"target": "queue", "number": "6999"}),
         Node("e", "goto", {"target": "extension", "number": "1999"}),
         Node("i", "goto", {"target": "ivr", "number": "7999"}),
+        Node("v", "goto", {"target": "voicemail", "number": "1001"}),
     )
     assert validate("start", nodes, directory()) == [
         "node 'q': goto queue 6999 does not exist",
         "node 'e': goto extension 1999 does not exist",
         "node 'i': goto ivr 7999 does not exist",
+        "node 'v': goto voicemail 1001 does not exist",
     ]
 
 
@@ -102,7 +104,7 @@ def test_validate_reports_bad_parameters_of_each_kind():
         Node("t", "time", {"hours": {"monday": "9-5", "tue": "18:00-09:00"}, "holidays": ["1 May"]}, {}),
         Node("h", "http", {"url": "ftp://x", "method": "PUT"}, {}),
         Node("s", "set", {"language": "fr"}, {}),
-        Node("g", "goto", {"target": "voicemail"}),
+        Node("g", "goto", {"target": "conference"}),
         Node("w", "whatever"),
     )
     problems = validate("start", nodes, directory())
@@ -118,7 +120,7 @@ def test_validate_reports_bad_parameters_of_each_kind():
         "node 'h': method must be GET or POST",
         "node 'h': http lookup has no 'fallback' node (taken on timeout or error)",
         "node 's': language 'fr' is not one of zh-CN, en",
-        "node 'g': goto target 'voicemail' is not one of queue, extension, ivr, hangup",
+        "node 'g': goto target 'conference' is not one of queue, extension, ivr, voicemail, hangup",
         "node 'w': unknown kind 'whatever' (use play, menu, collect, time, http, set, goto)",
     ):
         assert expected in problems, (expected, problems)
