@@ -111,4 +111,30 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-CN": "这不是有效的主机名或地址。",
     },
     "voicemail.err.smtp_port": {"en": "A port from 1 to 65535.", "zh-CN": "端口为 1 到 65535。"},
+    "voicemail.greetings_title": {"en": "Greetings", "zh-CN": "问候语"},
+    "voicemail.greetings_intro": {
+        "en": "A caller hears the temporary greeting if there is one, else the one for the case; a case "
+        "without an upload gets a spoken default.",
+        "zh-CN": "如有临时问候语则播放临时问候语，否则播放对应情况的问候语；未上传的情况播放默认语音。",
+    },
+    "voicemail.greeting_unavailable": {"en": "No answer", "zh-CN": "无人接听"},
+    "voicemail.greeting_busy": {"en": "Busy", "zh-CN": "占线"},
+    "voicemail.greeting_temporary": {"en": "Temporary (overrides both)", "zh-CN": "临时（优先于以上两者）"},
+    "voicemail.greeting_spoken": {"en": "Spoken default", "zh-CN": "默认语音"},
+    "voicemail.greeting_default": {"en": "Back to the default", "zh-CN": "恢复默认"},
+    "voicemail.greeting_kind": {"en": "Greeting", "zh-CN": "问候语"},
+    "voicemail.greeting_file": {"en": "Audio file", "zh-CN": "音频文件"},
+    "voicemail.greeting_upload": {"en": "Upload", "zh-CN": "上传"},
+    "voicemail.greeting_no_file": {
+        "en": "Choose a greeting and a file.",
+        "zh-CN": "请选择问候语类型和文件。",
+    },
+    "voicemail.greeting_saved": {
+        "en": "Greeting of mailbox {number} saved.",
+        "zh-CN": "语音信箱 {number} 的问候语已保存。",
+    },
+    "voicemail.greeting_deleted": {
+        "en": "Mailbox {number} speaks the default greeting again.",
+        "zh-CN": "语音信箱 {number} 已恢复默认问候语。",
+    },
 }

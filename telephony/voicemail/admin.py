@@ -10,10 +10,12 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
+from typing import BinaryIO
 
+from telephony.media.moh import MohLibrary
 from telephony.models import Extension, Setting
 from telephony.models.lines import PortSetting
-from telephony.models.voicemail import Mailbox, VoicemailMessage
+from telephony.models.voicemail import GREETING_KINDS, Mailbox, VoicemailMessage
 from telephony.voicemail import store
 from telephony.voicemail.errors import VoicemailError
 from telephony.voicemail.notify import SMTP_SETTINGS
@@ -21,6 +23,7 @@ from telephony.voicemail.notify import SMTP_SETTINGS
 PIN_RE = re.compile(r"[0-9]{4,12}")
 EMAIL_RE = re.compile(r"[^@\s]{1,64}@[A-Za-z0-9.-]{1,253}")
 HOST_RE = re.compile(r"[A-Za-z0-9.:-]{1,253}")
+GREETING_MAX_SECONDS = 120.0
 
 
 class InvalidMailbox(VoicemailError, ValueError):
@@ -149,6 +152,44 @@ class VoicemailAdmin:
         message = self.message(number, message_id)
         store.delete_message(self.media_dir, message)
         return message
+
+    # --- greetings ------------------------------------------------------------------------------
+
+    def _greetings(self, number: str) -> MohLibrary:
+        # The music-on-hold converter (sox, size and length limits, atomic replace) with its own folder.
+        library = MohLibrary(self.media_dir, None, max_seconds=GREETING_MAX_SECONDS)
+        library.dir = store.mailbox_dir(self.media_dir, number) / "greetings"
+        return library
+
+    def upload_greeting(self, number: str, kind: str, source: BinaryIO | bytes, filename: str) -> float:
+        """Convert an uploaded greeting of `kind` (unavailable, busy, temporary); return its seconds.
+
+        Raises MailboxNotFound, ValueError for an unknown kind, or telephony.media's MediaError
+        (not audio, too long, ...) and then the greeting is what it was.
+        """
+        if kind not in GREETING_KINDS:
+            raise ValueError(f"unknown greeting kind {kind!r}")
+        row = self.mailbox(number)
+        got = self._greetings(number).upload(kind, source, filename)
+        setattr(row, f"greeting_{kind}", f"voicemail/{number}/greetings/{kind}.wav")
+        row.save()
+        return got.seconds
+
+    def greeting_path(self, number: str, kind: str) -> Path:
+        """The greeting file of `kind`; MailboxNotFound when the mailbox has none."""
+        row = self.mailbox(number)
+        rel = getattr(row, f"greeting_{kind}", "") if kind in GREETING_KINDS else ""
+        if not rel or not (self.media_dir / rel).is_file():
+            raise MailboxNotFound(f"{number}/{kind}")
+        return self.media_dir / rel
+
+    def delete_greeting(self, number: str, kind: str) -> None:
+        """Go back to the spoken default greeting of `kind`."""
+        path = self.greeting_path(number, kind)
+        row = self.mailbox(number)
+        setattr(row, f"greeting_{kind}", "")
+        row.save()
+        path.unlink(missing_ok=True)
 
     # --- SMTP -----------------------------------------------------------------------------------
 

@@ -166,3 +166,36 @@ def test_changes_need_the_csrf_token_and_the_admin_role(admin, message, app):
     for path in ("/voicemail", "/voicemail/1001", f"/voicemail/1001/{message.id}.wav"):
         assert supervisor.get(path).status == 403, path
     assert VoicemailMessage.select().count() == 1
+
+
+def upload_greeting(client: Client, kind: str, filename: str, content: bytes):
+    from tests.webadmin.test_web_moh import multipart
+
+    token = client.get("/voicemail/1001").csrf()
+    return multipart(
+        client, "/voicemail/1001/greeting", {"csrf_token": token, "kind": kind}, (filename, content)
+    )
+
+
+def test_a_greeting_is_uploaded_converted_played_and_set_back_to_the_default(
+    admin, message, config, tmp_path
+):
+    source = audio.write_tone(tmp_path / "hello.wav", 440, seconds=1.0).read_bytes()
+    response = upload_greeting(admin, "busy", "hello.wav", source)
+    assert response.status == 303 and response.location == "/voicemail/1001"
+    stored = config.media_dir / "voicemail" / "1001" / "greetings" / "busy.wav"
+    assert (
+        stored.is_file()
+        and Mailbox.get(Mailbox.number == "1001").greeting_busy == "voicemail/1001/greetings/busy.wav"
+    )
+    page = admin.get("/voicemail/1001").text
+    assert '<audio controls preload="none" src="/voicemail/1001/greeting/busy.wav">' in page
+    assert admin.get("/voicemail/1001/greeting/busy.wav").body == stored.read_bytes()
+    assert admin.get("/voicemail/1001/greeting/unavailable.wav").status == 404
+    bad = upload_greeting(admin, "busy", "notes.txt", b"this is not audio at all" * 20)
+    assert bad.status == 422 and 'id="greeting-error"' in bad.text
+    assert stored.read_bytes() == admin.get("/voicemail/1001/greeting/busy.wav").body  # unchanged
+    response = admin.submit("/voicemail/1001", "/voicemail/1001/greeting/busy/delete", {})
+    assert response.status == 303 and not stored.exists()
+    assert Mailbox.get(Mailbox.number == "1001").greeting_busy == ""
+    assert [a for a, _, _ in audit_rows()] == ["voicemail.greeting_upload", "voicemail.greeting_delete"]

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import bottle
 
-from telephony.models.voicemail import Mailbox
+from telephony.media.errors import MediaError
+from telephony.media.moh import MAX_BYTES
+from telephony.models.voicemail import GREETING_KINDS, Mailbox
 from telephony.voicemail.admin import InvalidMailbox, MailboxInput, MailboxNotFound, VoicemailAdmin
 from webadmin import auth, context
 
 NUMBER = "<number:re:[0-9*#+]{1,32}>"
 FLAGS = ("on_no_answer", "on_busy", "attach_audio", "enabled")
+KIND = "<kind:re:(unavailable|busy|temporary)>"
+UPLOAD_MAX_BODY = MAX_BYTES + 256 * 1024  # the file's limit plus the small form around it
 SMTP_FIELDS = ("smtp_host", "smtp_port", "smtp_user", "smtp_password", "smtp_from")
 
 
@@ -26,6 +30,9 @@ def register(app: bottle.Bottle) -> None:
     app.route(f"/voicemail/{NUMBER}/edit", "GET", edit_form)
     app.route(f"/voicemail/{NUMBER}/edit", "POST", update)
     app.route(f"/voicemail/{NUMBER}", "GET", list_messages)
+    app.route(f"/voicemail/{NUMBER}/greeting", "POST", upload_greeting, **{"pbx.max_body": UPLOAD_MAX_BODY})
+    app.route(f"/voicemail/{NUMBER}/greeting/{KIND}.wav", "GET", greeting_audio)
+    app.route(f"/voicemail/{NUMBER}/greeting/{KIND}/delete", "POST", delete_greeting)
     app.route(f"/voicemail/{NUMBER}/<message_id:int>.wav", "GET", audio)
     app.route(f"/voicemail/{NUMBER}/<message_id:int>/delete", "GET", confirm_delete)
     app.route(f"/voicemail/{NUMBER}/<message_id:int>/delete", "POST", delete)
@@ -132,21 +139,73 @@ def save_smtp() -> str:
     context.redirect("/voicemail")
 
 
+# --- greetings ---------------------------------------------------------------------------------
+
+
+@auth.require("admin")
+def upload_greeting(number: str) -> str:
+    admin = _admin()
+    row = _mailbox(admin, number)
+    kind = context.form("kind")
+    upload = bottle.request.files.get("file")
+    if kind not in GREETING_KINDS or upload is None or not upload.raw_filename:
+        bottle.response.status = 422
+        return _messages_page(admin, row, context.t("voicemail.greeting_no_file"))
+    try:
+        seconds = admin.upload_greeting(number, kind, upload.file, upload.raw_filename)
+    except MediaError as exc:
+        bottle.response.status = 422
+        return _messages_page(admin, row, exc.render(context.language()))
+    detail = f"kind={kind} file={upload.raw_filename[:128]!r} seconds={seconds:.1f}"
+    context.audit("voicemail.greeting_upload", target=number, detail=detail)
+    context.flash("success", "voicemail.greeting_saved", number=number)
+    context.redirect(f"/voicemail/{number}")
+
+
+@auth.require("admin")
+def greeting_audio(number: str, kind: str) -> bottle.HTTPResponse:
+    admin = _admin()
+    try:
+        path = admin.greeting_path(number, kind)
+    except MailboxNotFound:
+        raise bottle.HTTPError(404) from None
+    return bottle.static_file(
+        str(path.relative_to(admin.media_dir)), root=str(admin.media_dir), mimetype="audio/wav"
+    )
+
+
+@auth.require("admin")
+def delete_greeting(number: str, kind: str) -> str:
+    admin = _admin()
+    try:
+        admin.delete_greeting(number, kind)
+    except MailboxNotFound:
+        raise bottle.HTTPError(404) from None
+    context.audit("voicemail.greeting_delete", target=number, detail=f"kind={kind}")
+    context.flash("success", "voicemail.greeting_deleted", number=number)
+    context.redirect(f"/voicemail/{number}")
+
+
 # --- messages ----------------------------------------------------------------------------------
 
 
 @auth.require("admin")
 def list_messages(number: str) -> str:
     admin = _admin()
-    row = _mailbox(admin, number)
+    return _messages_page(admin, _mailbox(admin, number), "")
+
+
+def _messages_page(admin: VoicemailAdmin, row: Mailbox, greeting_error: str) -> str:
     return context.render(
         "voicemail/messages",
         title=context.t("voicemail.messages_title", number=row.number),
         area="voicemail",
         mailbox=row,
-        rows=admin.messages(number),
+        rows=admin.messages(row.number),
         local_time=context.local_time,
         length=_length,
+        kinds=GREETING_KINDS,
+        greeting_error=greeting_error,
     )
 
 
