@@ -153,6 +153,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "no extension, FXS port or queue has this number",
         "zh-CN": "没有分机、FXS 端口或队列使用此号码",
     },
+    "ivr.number.taken": {"en": "this number is an IVR flow's", "zh-CN": "此号码已被语音导航流程使用"},
     "routing.priority": {"en": "must be a number from 0 to 9999", "zh-CN": "必须是 0 到 9999 之间的数字"},
     "routing.route.duplicate": {
         "en": "a route for this trunk and DID already exists",

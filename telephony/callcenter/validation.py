@@ -31,6 +31,7 @@ from telephony.callcenter.settings import (
 )
 from telephony.callcenter.usage import OVERFLOWS, queue_users
 from telephony.extensions.service import NUMBER_RE
+from telephony.ivr.usage import ivr_number_taken
 from telephony.messages import Phrase
 from telephony.models import (
     MEMBER_KINDS,
@@ -187,6 +188,8 @@ def check_number(errors: _Errors, number: str, existing: Queue | None) -> None:
             errors.add("number", "cc.number.extension", number=number)
         elif PortSetting.select().where(PortSetting.number == number).exists():
             errors.add("number", "cc.number.port", number=number)
+        elif ivr_number_taken(number):
+            errors.add("number", "ivr.number.taken", number=number)
         elif existing is not None and existing.number != number:
             users = queue_users(existing)
             if users:

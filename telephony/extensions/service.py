@@ -10,6 +10,7 @@ from telephony.callcenter.usage import queue_number_taken
 from telephony.control.client import ControlClient
 from telephony.control.reload import ReloadsCore
 from telephony.errors import NotFound, ValidationError
+from telephony.ivr.usage import ivr_number_taken
 from telephony.models import DEFAULT_REALM, PERMISSIONS, Extension, PortSetting, Setting, database, utcnow
 from telephony.routing.usage import check_extension_unused
 
@@ -72,6 +73,8 @@ def validate(data: ExtensionInput, existing: Extension | None = None, *, ports: 
             errors["number"] = "extension.number.port"
         elif new_number and queue_number_taken(data.number):
             errors["number"] = "cc.number.queue"
+        elif new_number and ivr_number_taken(data.number):
+            errors["number"] = "ivr.number.taken"
     if len(data.name) > 64 or not data.name.isprintable():
         errors["name"] = "extension.name.format"
     renumbered = existing is not None and existing.number != data.number

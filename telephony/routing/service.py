@@ -18,6 +18,7 @@ from telephony.control.client import ControlClient
 from telephony.control.reload import ReloadsCore
 from telephony.errors import NotFound, ValidationError
 from telephony.extensions.service import NUMBER_RE
+from telephony.ivr.usage import ivr_number_taken
 from telephony.models import (
     PERMISSIONS,
     DialRule,
@@ -131,6 +132,8 @@ def validate_port(port: str, data: PortInput, known: Collection[str] | None = No
                 errors["number"] = "routing.number.port"
             elif queue_number_taken(data.number):
                 errors["number"] = "cc.number.queue"
+            elif ivr_number_taken(data.number):
+                errors["number"] = "ivr.number.taken"
         if not _text_ok(data.caller_id_name):
             errors["caller_id_name"] = "routing.text.format"
         if data.permission not in PERMISSIONS:
@@ -167,13 +170,14 @@ def validate_group(data: TrunkGroupInput, existing: TrunkGroup | None = None) ->
 
 
 def number_exists(number: str) -> bool:
-    """A number a call can be sent to: an extension, an FXS port or a call-center queue."""
+    """A number a call can be sent to: an extension, an FXS port, a call-center queue or an IVR."""
     from telephony.models.callcenter import Queue
 
     return (
         Extension.select().where(Extension.number == number).exists()
         or PortSetting.select().where(PortSetting.number == number).exists()
         or Queue.select().where(Queue.number == number).exists()
+        or ivr_number_taken(number)
     )
 
 

@@ -176,3 +176,29 @@ def test_time_condition_by_weekday_hours_holidays_and_override():
         "holiday",
         "h",
     )
+
+
+# --- numbers shared with the rest of the box -------------------------------------------------------
+
+
+def test_ivr_numbers_are_refused_to_extensions_ports_and_queues_and_accepted_as_route_destinations(tmp_path):
+    from telephony.callcenter.errors import InvalidInput
+    from telephony.callcenter.service import CallCenterService, QueueInput
+    from telephony.errors import ValidationError
+    from telephony.extensions.service import ExtensionInput, ExtensionService
+    from telephony.models import IvrFlow, open_database
+    from telephony.routing.service import InboundRouteInput, PortInput, RoutingService
+
+    open_database(tmp_path / "box.db")
+    IvrFlow.create(number="7000", name="Main")
+    with pytest.raises(ValidationError) as ext:
+        ExtensionService().create(ExtensionInput(number="7000", name="x", secret="Secr3tPass9"))
+    assert ext.value.errors["number"] == "ivr.number.taken"
+    with pytest.raises(InvalidInput) as queue:
+        CallCenterService().create_queue(QueueInput("7000", "Sales"))
+    assert queue.value.messages("en")["number"] == "this number is an IVR flow's"
+    routing = RoutingService()
+    with pytest.raises(ValidationError) as port:
+        routing.save_port("fxs1", PortInput(number="7000"))
+    assert port.value.errors["number"] == "ivr.number.taken"
+    routing.save_route(InboundRouteInput(trunk="e1", did="95588", destination="7000"))  # a DID to the IVR
