@@ -169,6 +169,9 @@ def ivr_box(tmp_path_factory, lookup_url):
     from telephony.models.lines import PortSetting
 
     PortSetting.create(port="fxs1", number="2001", caller_id_name="Lobby")  # an analog phone
+    from telephony.routing.service import InboundRouteInput, RoutingService
+
+    RoutingService(box.control).save_route(InboundRouteInput(trunk="e1", did="95599", destination="7000"))
     box.control.reload()  # the queues, agents and ports
     yield box
     box.stop()
@@ -473,3 +476,28 @@ def test_ivr_goto_voicemail_lets_the_caller_leave_a_message(ivr_box, phones, pho
     assert stored()[-1].caller == "1001" and stored()[-1].duration > 0.5
     row = wait_trail(ivr_box, before + 1)
     assert steps(row) == [("vm", "")] and row.outcome == "voicemail:1012"
+
+
+def test_ivr_a_carrier_call_on_the_e1_reaches_the_ivr_by_its_inbound_route(ivr_box, phone_host, clock):
+    clock(DAY)
+    wait_until(
+        lambda: any(r["name"] == "e1" and r.get("routing") for r in ivr_box.control.get("/ports")),
+        30,
+        "E1 up",
+    )
+    before = len(trails(ivr_box, "13912345678"))
+    carrier_call = sim(ivr_box, "e1_call", calling="13912345678", called="95599")
+    phone_host.wait(
+        lambda: any(
+            e["event"] == "connect"
+            for e in sim(ivr_box, "events", port="e1")
+            if e.get("call_id") == carrier_call
+        ),
+        10,
+        "the IVR to answer the carrier (CONNECT)",
+    )
+    at_node(ivr_box, phone_host, "main")
+    sim(ivr_box, "e1_hangup", call=carrier_call)
+    wait_until(lambda: len(trails(ivr_box, "13912345678")) > before, 10, "the E1 caller's trail")
+    row = trails(ivr_box, "13912345678")[-1]
+    assert steps(row) == [("hours", ""), ("main", "")] and row.outcome == "caller-hangup"
