@@ -120,7 +120,9 @@ def start_ivr(engine: Engine, server: ControlServer) -> None:
     except Exception:  # the rest of the box keeps working without IVRs; the log says why
         log.exception("IVR could not be started: running without it")
         return
-    engine.services.append(runtime)
+    from telephony.ivr.daynight import DayNightCode
+
+    engine.services += [runtime, DayNightCode(runtime)]
     if os.environ.get("PBX_TEST_CLOCK") == "1":  # tests fix the time conditions' clock
         engine.handlers["ivr_clock"] = lambda args: runtime.set_clock(args.get("now"))
         server.engine_routes["POST /ivr/clock"] = "ivr_clock"

@@ -128,6 +128,27 @@ class IvrRuntime:
 
         self._http.submit(work)
 
+    @property
+    def language(self) -> str:
+        """The box's prompt language (for announcements outside a flow, as the queues use)."""
+        from telephony.models import Setting
+
+        value = Setting.get_value("prompt_language", "zh-CN")
+        return value if value in LANGUAGES else "zh-CN"
+
+    def write(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        """Run a small DB write on the writer thread; `done(result)` runs on the engine loop."""
+
+        def run() -> None:
+            try:
+                result = work()
+            except Exception:  # logged; the caller is told it failed rather than left waiting
+                log.exception("IVR write failed")
+                result = "unknown"
+            self.engine.run_soon(lambda: done(result))
+
+        self._writer.submit(run)
+
     def finished(self, call: IvrCall) -> None:
         """A call left the IVR: store its key trail on the writer thread."""
         self.calls.pop(call.uniqueid, None)

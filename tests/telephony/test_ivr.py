@@ -501,3 +501,35 @@ def test_ivr_a_carrier_call_on_the_e1_reaches_the_ivr_by_its_inbound_route(ivr_b
     wait_until(lambda: len(trails(ivr_box, "13912345678")) > before, 10, "the E1 caller's trail")
     row = trails(ivr_box, "13912345678")[-1]
     assert steps(row) == [("hours", ""), ("main", "")] and row.outcome == "caller-hangup"
+
+
+def test_ivr_day_night_code_from_a_phone_forces_night_then_back_to_business_hours(
+    ivr_box, phones, phone_host, clock
+):
+    from telephony.models import IvrFlow, IvrNode
+
+    def override() -> str:
+        ivr_box.db()
+        node = IvrNode.get((IvrNode.flow == IvrFlow.get(number="7000")) & (IvrNode.key == "hours"))
+        return node.params_dict.get("override", "auto")
+
+    clock(DAY)
+    caller, night_phone = phones("1001"), phones("1012", answer=0)
+    code = caller.call("*287000")
+    phone_host.wait(lambda: code.confirmed, 10, "the box to answer the code")
+    phone_host.wait(lambda: code.disconnected, 15, "the box to say the mode and hang up")
+    assert override() == "night"
+    assert code.recorded_seconds() > 1  # it said so
+
+    call = caller.call("7000")  # daytime, but forced to night
+    phone_host.wait(lambda: night_phone.incoming, 10, "the night destination to ring")
+    call.hangup_now()
+    phone_host.wait(lambda: night_phone.incoming[-1].disconnected, 10, "ringing to stop")
+
+    code = caller.call("*287000")
+    phone_host.wait(lambda: code.disconnected, 15, "the second code")
+    assert override() == "auto"
+    call = caller.call("7000")
+    at_node(ivr_box, phone_host, "main", call)
+    assert len(night_phone.incoming) == 1
+    call.hangup_now()
