@@ -30,6 +30,7 @@ from telephony.errors import ConfigError
 from telephony.extensions.service import NUMBER_RE
 from telephony.messages import render
 from telephony.models.callcenter import PIN_SCHEME
+from telephony.models.ivr import NODE_KINDS
 from telephony.models.pbx import DEFAULT_REALM, REALM_RE
 from telephony.prompts import LANGUAGES as PROMPT_LANGUAGES
 from telephony.routing.service import CID_STANDARDS
@@ -235,6 +236,24 @@ class Records(Type):
             except Invalid as exc:
                 raise exc.within(f"[{i}]") from None
         return out
+
+
+@dataclasses.dataclass(frozen=True)
+class JsonObject(Type):
+    """A mapping with string keys and plain values (an IVR node's parameters and branches)."""
+
+    max_len: int = 16384
+
+    def parse(self, value: Any) -> dict[str, Any]:
+        if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+            raise Invalid("config.type.mapping")
+        try:
+            text = json.dumps(value, ensure_ascii=False)
+        except (TypeError, ValueError):
+            raise Invalid("config.type.mapping") from None
+        if len(text) > self.max_len:
+            raise Invalid("config.string.format", max=self.max_len)
+        return json.loads(text)  # a plain copy: YAML dates and the like became errors above
 
 
 def _show(value: Any) -> str:
@@ -554,6 +573,35 @@ CUSTOMERS = Section(
     many=True,
 )
 
+# --- IVR: types only; telephony.ivr.service and telephony.ivr.validate own every rule.
+
+IVR_FLOWS = Section(
+    "ivr_flows",
+    (
+        Field("number", WORD, REQUIRED, 'dialed number, 2 to 16 of 0-9 * #; quote it: "7000"'),
+        Field("name", TEXT, REQUIRED, "1 to 64 characters"),
+        Field("language", Choice(PROMPT_LANGUAGES), "zh-CN", "language of spoken prompts"),
+        Field("entry", WORD, "start", "key of the node callers start at"),
+        Field("active", BOOL, False, "true: callers reach it (the flow must then validate)"),
+        Field(
+            "nodes",
+            Records(
+                (
+                    Field("key", WORD, REQUIRED, "1 to 32 of A-Z a-z 0-9 _ -; branches name it"),
+                    Field("kind", Choice(NODE_KINDS), REQUIRED, ", ".join(NODE_KINDS)),
+                    Field("params", JsonObject(), {}, "the kind's parameters (README: IVR)"),
+                    Field("branches", JsonObject(), {}, "outcome -> node key"),
+                )
+            ),
+            [],
+            "[{key, kind, params, branches}]",
+        ),
+    ),
+    "IVR flows and their nodes; flows missing from the list are deleted",
+    many=True,
+    unique=("number",),
+)
+
 # In apply order: settings first, so extensions hash their secrets with the new realm; then what
 # others refer to before what refers to it (numbers before queues and routes, skills and pause
 # codes before agents, agents before queues, queues before the routes that may go to them, trunk
@@ -567,6 +615,7 @@ SECTIONS: tuple[Section, ...] = (
     PAUSE_CODES,
     AGENTS,
     QUEUES,
+    IVR_FLOWS,
     INBOUND_ROUTES,
     DIAL_RULES,
     CUSTOMERS,

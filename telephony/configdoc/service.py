@@ -981,6 +981,90 @@ def apply_customers(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
     return counts
 
 
+# --- IVR flows -------------------------------------------------------------------------------------
+
+
+def _ivr_item(flow: Any) -> dict[str, Any]:
+    from telephony.models import IvrNode
+
+    nodes = IvrNode.select().where(IvrNode.flow == flow).order_by(IvrNode.key)
+    return {
+        "number": flow.number,
+        "name": flow.name,
+        "language": flow.language,
+        "entry": flow.entry,
+        "active": bool(flow.active),
+        "nodes": [
+            {"key": n.key, "kind": n.kind, "params": n.params_dict, "branches": n.branches_dict}
+            for n in nodes
+        ],
+    }
+
+
+def export_ivr_flows() -> list[dict[str, Any]]:
+    from telephony.models import IvrFlow
+
+    return [_ivr_item(f) for f in IvrFlow.select().order_by(IvrFlow.number)]
+
+
+def apply_ivr_flows(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
+    """Replace the flows; each is saved inactive with its nodes, then activated once all are in."""
+    from telephony.ivr import validate
+    from telephony.ivr.service import KEY_RE, FlowInput, IvrInputError, IvrService
+    from telephony.models import IvrFlow, IvrNode
+
+    counts = Counts()
+    service = IvrService()
+    existing = {f.number: f for f in IvrFlow.select().order_by(IvrFlow.number)}
+    wanted = {item["number"] for item in items}
+    for number, row in existing.items():
+        if number not in wanted:
+            row.delete_instance(recursive=True)
+            ctx.released[number] = "ivr_flows"
+            counts.deleted += 1
+    to_activate: list[tuple[int, Any]] = []
+    for i, item in enumerate(items):
+        path = f"ivr_flows[{i}]"
+        item = {**item, "nodes": sorted(item["nodes"], key=lambda n: n["key"])}
+        row = existing.get(item["number"])
+        same = row is not None and _ivr_item(row) == item
+        keys: set[str] = set()
+        for j, node in enumerate(item["nodes"]):
+            if not KEY_RE.match(node["key"]):
+                raise ctx.error(f"{path}.nodes[{j}].key", "ivr.err.key")
+            if node["key"] in keys:
+                raise ctx.error(f"{path}.nodes[{j}].key", "config.ivr.node_twice", key=node["key"])
+            keys.add(node["key"])
+            if any(not isinstance(v, str) for v in node["branches"].values()):
+                raise ctx.error(f"{path}.nodes[{j}].branches", "ivr.err.branches")
+        if not same:
+            if row is not None and row.active:
+                row.active = False
+                row.save()
+            data = FlowInput(item["number"], item["name"], item["language"], item["entry"])
+            try:
+                row = service.save_flow(data, row.id if row is not None else None)
+            except IvrInputError as exc:
+                field, (message, params) = next(iter(exc.errors.items()))
+                raise ctx.error(f"{path}.{field}", message, **params) from None
+            IvrNode.delete().where(IvrNode.flow == row).execute()
+            for node in item["nodes"]:
+                created = IvrNode(flow=row, key=node["key"], kind=node["kind"])
+                created.set_params(node["params"])
+                created.set_branches(node["branches"])
+                created.save()
+            if item["active"]:
+                to_activate.append((i, row))
+        _changed(counts, existing.get(item["number"]), same)
+    for i, row in to_activate:  # after every flow is in: a goto to another IVR of the document works
+        problems = validate.check_flow(row)
+        if problems:
+            raise ctx.error(f"ivr_flows[{i}].active", "config.ivr.invalid", problems="; ".join(problems))
+        row.active = True
+        row.save()
+    return counts
+
+
 def check_kept_references(ctx: ImportContext) -> None:
     """Refuse an import that took away a number a kept section (left out of the document) still uses.
 
@@ -1031,6 +1115,7 @@ HANDLERS: dict[str, SectionHandler] = {
         SectionHandler(schema.PAUSE_CODES, export_pause_codes, apply_pause_codes),
         SectionHandler(schema.AGENTS, export_agents, apply_agents),
         SectionHandler(schema.QUEUES, export_queues, apply_queues),
+        SectionHandler(schema.IVR_FLOWS, export_ivr_flows, apply_ivr_flows),
         SectionHandler(schema.INBOUND_ROUTES, export_inbound_routes, apply_inbound_routes),
         SectionHandler(schema.DIAL_RULES, export_dial_rules, apply_dial_rules),
         SectionHandler(schema.CUSTOMERS, export_customers, apply_customers),

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from telephony.errors import NotFound, TelephonyError
+from telephony.ivr import messages as _messages  # noqa: F401  (registers the ivr.err.* texts)
 from telephony.ivr import validate
 from telephony.models import Extension, IvrFlow, IvrNode, database, utcnow
 from telephony.models.callcenter import Queue
