@@ -90,7 +90,8 @@ class LineCall(CallRecord):
         self.disposition = disposition or DISPOSITION.get(cause, "FAILED")
         self.hangup_by = "system"
         self._goto("ended")
-        self._release(self.a, cause)
+        if not self._to_voicemail(cause):  # a busy analog phone's mailbox may take the caller
+            self._release(self.a, cause)
         self._maybe_finish()
 
     # --- reported by legs ---------------------------------------------------------------------
@@ -123,6 +124,8 @@ class LineCall(CallRecord):
             self.cause = cause
             self.status_code = SIP_STATUS.get(cause, 480)
             self.disposition = DISPOSITION.get(cause, "FAILED")
+            if self._to_voicemail(cause):
+                other = None  # the callee's mailbox has the caller now
         elif self.state == "ringing":
             self.cause, self.status_code, self.disposition = cause, 487, "NO ANSWER"
         else:
@@ -170,6 +173,22 @@ class LineCall(CallRecord):
             leg = self.b
             self._release(leg, NO_ANSWER)
             self.leg_ended(leg, NO_ANSWER)
+
+    def _to_voicemail(self, cause: int) -> bool:
+        """Hand the caller to the callee's mailbox when it takes this outcome (no answer or busy)."""
+        voicemail = getattr(self.engine, "voicemail", None)  # set by telephony.main when it runs
+        if voicemail is None or cause not in (BUSY, NO_ANSWER) or self.a.ended:
+            return False
+        caller_leg = self.a
+        # The extension a SIP leg rang, else the number dialed (an FXS port's number).
+        callee = self.b.peer if isinstance(self.b, SipLeg) else self.callee
+        reason = "busy" if cause == BUSY else "unavailable"
+        if not voicemail.forward_leg(caller_leg, self.caller, self.caller_name, callee, reason):
+            return False
+        self.legs["caller"].end = utcnow()  # this record ends here; the mailbox call has its own
+        self.a = CallLeg(caller_leg.peer)  # a placeholder: this record no longer owns the caller
+        self.a.ended = True
+        return True
 
     def _release(self, leg: CallLeg | None, cause: int) -> None:
         if leg is None or leg.ended:

@@ -110,26 +110,46 @@ class VoicemailService:
     # --- deposit --------------------------------------------------------------------------------
 
     def forward(self, leg: Any, caller: str, caller_name: str, callee: str, reason: str) -> bool:
-        """Take over a SIP caller whose callee did not answer (`unavailable`) or is `busy`.
+        """Take over a SIP dialog (BridgeCall's caller) whose callee did not answer or is busy."""
+        if not self._forwards(callee, reason):
+            return False
+        owner, role = leg.call, leg.role
+        if self.forward_leg(
+            SipLeg(self.engine, leg, caller, inbound=True), caller, caller_name, callee, reason
+        ):
+            return True
+        leg.call, leg.role, leg.wrapper = owner, role, None
+        return False
+
+    def forward_leg(self, leg: CallLeg, caller: str, caller_name: str, callee: str, reason: str) -> bool:
+        """Take over a caller leg whose callee did not answer (`unavailable`) or is `busy`.
 
         Returns False (and leaves the leg to its call) when the callee has no mailbox for that
         case, or when the mailbox call could not start (the caller is then refused as before).
         """
-        mailbox = Mailbox.get_or_none((Mailbox.number == callee) & Mailbox.enabled)
-        if mailbox is None or not (mailbox.on_busy if reason == "busy" else mailbox.on_no_answer):
+        mailbox = self._forwards(callee, reason)
+        if mailbox is None:
             return False
         owner, role, known = leg.call, leg.role, set(self.engine.calls)
         try:
-            self.leave_message(
-                SipLeg(self.engine, leg, caller, inbound=True), caller, caller_name, mailbox, reason
-            )
+            self.leave_message(leg, caller, caller_name, mailbox, reason)
         except Exception:  # a broken greeting or disk must not leave the caller in silence
             log.exception("voicemail %s could not take the call from %s", callee, caller)
             for uid in set(self.engine.calls) - known:
                 self.engine.calls.pop(uid, None)
-            leg.call, leg.role, leg.wrapper = owner, role, None
+            leg.call, leg.role = owner, role
+            if isinstance(leg, SipLeg):
+                leg.leg.call, leg.leg.role = owner, role
             return False
         return True
+
+    @staticmethod
+    def _forwards(callee: str, reason: str) -> Mailbox | None:
+        """The callee's mailbox when it takes calls for `reason` (busy or unavailable)."""
+        mailbox = Mailbox.get_or_none((Mailbox.number == callee) & Mailbox.enabled)
+        if mailbox is None or not (mailbox.on_busy if reason == "busy" else mailbox.on_no_answer):
+            return None
+        return mailbox
 
     def leave_message(
         self, leg: CallLeg, caller: str, caller_name: str, mailbox: Mailbox, reason: str

@@ -277,3 +277,33 @@ def test_mwi_on_a_sip_phone_is_a_message_summary_notify(vm_box, phone_host, monk
         assert "Voice-Message: 0/1" in phone.mwi_bodies[-1]
     finally:
         phone_host.drop_phones()
+
+
+def test_an_unanswered_analog_phone_gets_the_message_and_its_lamp_lights(vm_box, phones, phone_host, tone600):
+    clear_mailbox(vm_box, "2001")
+    caller = phones("1001")
+    caller.play_path = tone600
+    call = caller.call("2001")  # fxs1: the simulated phone rings and nobody lifts it
+    phone_host.wait(lambda: call.confirmed, 10, "voicemail to answer after the no-answer timeout")
+    phone_host.wait(lambda: recording_files(vm_box, "2001"), 30, "the spoken greeting, beep and recording")
+    talk(phone_host, 2.0)
+    call.hangup_now()
+    wait_until(lambda: len(messages(vm_box, "2001")) == 1, 10, "the message row")
+    assert (
+        audio.dominant(audio.read_pcm(vm_box.cfg.media_dir / messages(vm_box, "2001")[0].path), FREQS) == 600
+    )
+    wait_until(lambda: fxs_mwi(vm_box)[-1:] == [True], 20, "the analog phone to see MWI on")
+
+
+def test_a_busy_analog_phone_sends_the_caller_to_its_mailbox(vm_box, phones, phone_host):
+    clear_mailbox(vm_box, "2001")
+    vm_box.control.post("/sim/offhook", {"port": "fxs1"})
+    try:
+        caller = phones("1001")
+        call = caller.call("2001")
+        phone_host.wait(lambda: call.confirmed, 10, "the mailbox to answer the busy call")
+        phone_host.wait(lambda: recording_files(vm_box, "2001"), 30, "the busy greeting, beep and recording")
+        call.dialDtmf("#")
+        phone_host.wait(lambda: call.disconnected, 5, "the box to hang up on '#'")
+    finally:
+        vm_box.control.post("/sim/onhook", {"port": "fxs1"})
