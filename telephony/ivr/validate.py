@@ -43,6 +43,34 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 RANGE_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
 
 
+class Problem(str):
+    """One problem of a flow: its English text as a string, `render(language)` for another language."""
+
+    key: str
+    params: dict[str, Any]
+
+    def __new__(cls, key: str, /, **params: Any) -> Problem:
+        obj = super().__new__(cls, _say(key, "en", params))
+        obj.key, obj.params = key, params
+        return obj
+
+    def render(self, language: str) -> str:
+        return _say(self.key, language, self.params)
+
+
+def _say(key: str, language: str, params: Mapping[str, Any]) -> str:
+    from telephony.ivr import messages as _messages  # noqa: F401  (registers the texts)
+    from telephony.messages import render
+
+    values = {k: (v.render(language) if isinstance(v, Problem) else v) for k, v in params.items()}
+    return render(key, language, **values)
+
+
+def say(problem: str, language: str) -> str:
+    """A problem in `language` (a plain string stays as it is)."""
+    return problem.render(language) if isinstance(problem, Problem) else problem
+
+
 class FlowInvalid(TelephonyError, ValueError):
     """A flow has problems; it was not activated. `problems` lists them, each naming its node."""
 
@@ -81,11 +109,11 @@ def parse_hours(text: str) -> list[tuple[int, int]]:
             continue
         match = RANGE_RE.match(part)
         if match is None:
-            raise ValueError(f"{part!r} is not HH:MM-HH:MM")
+            raise ValueError(Problem("ivr.problem.hours_format", part=repr(part)))
         start = int(match[1]) * 60 + int(match[2])
         end = int(match[3]) * 60 + int(match[4])
         if end <= start or end > 24 * 60:
-            raise ValueError(f"{part!r} ends before it starts")
+            raise ValueError(Problem("ivr.problem.hours_order", part=repr(part)))
         out.append((start, end))
     return out
 
@@ -94,61 +122,66 @@ def validate(entry: str, nodes: Mapping[str, Node], directory: Directory) -> lis
     """Return every problem of the flow (empty: the flow may be activated)."""
     problems: list[str] = []
     if entry not in nodes:
-        problems.append(f"entry node '{entry}' does not exist")
+        problems.append(Problem("ivr.problem.entry", entry=entry))
     for node in nodes.values():
-        problems += [f"node '{node.key}': {p}" for p in _node_problems(node, nodes, directory)]
+        problems += [
+            Problem("ivr.problem.at_node", node=node.key, problem=p)
+            for p in _node_problems(node, nodes, directory)
+        ]
     if entry in nodes:
         reached = _reachable(entry, nodes)
-        problems += [f"node '{k}' is unreachable from '{entry}'" for k in nodes if k not in reached]
-    problems += [f"loop without input: {' -> '.join(cycle)}" for cycle in _silent_loops(nodes)]
+        problems += [
+            Problem("ivr.problem.unreachable", node=k, entry=entry) for k in nodes if k not in reached
+        ]
+    problems += [Problem("ivr.problem.loop", path=" -> ".join(cycle)) for cycle in _silent_loops(nodes)]
     return problems
 
 
 def _node_problems(node: Node, nodes: Mapping[str, Node], directory: Directory) -> list[str]:
     kind, params, branches = node.kind, node.params, node.branches
     if kind not in NODE_KINDS:
-        return [f"unknown kind '{kind}' (use {', '.join(NODE_KINDS)})"]
+        return [Problem("ivr.problem.kind", kind=kind, kinds=", ".join(NODE_KINDS))]
     out: list[str] = []
     for outcome, target in branches.items():
         if target and target not in nodes:
-            out.append(f"branch '{outcome}' goes to missing node '{target}'")
+            out.append(Problem("ivr.problem.dangling", outcome=outcome, target=target))
     if kind in ("play", "menu", "collect"):
         out += _prompt_problems(params, directory)
     if kind == "menu":
         digits = [k for k in branches if k not in ("invalid", "timeout")]
         if not digits:
-            out.append("menu has no key to press")
+            out.append(Problem("ivr.problem.menu_keys"))
         out += [f"'{k}' is not a phone key" for k in digits if k not in MENU_KEYS]
         out += _number_problems(params, ("timeout",), ("retries",))
     elif kind == "collect":
         if not str(params.get("variable", "")).strip():
-            out.append("collect has no variable to store the digits in")
+            out.append(Problem("ivr.problem.variable"))
         out += _number_problems(params, ("timeout",), ("min", "max"))
         if not out and int(params.get("min", 1)) > int(params.get("max", 20)):
-            out.append("min is larger than max")
+            out.append(Problem("ivr.problem.min_max"))
         if not branches.get("next"):
-            out.append("collect has no 'next' node")
+            out.append(Problem("ivr.problem.collect_next"))
     elif kind == "time":
         out += _time_problems(params)
         if not branches.get("open") or not branches.get("closed"):
-            out.append("time condition needs both an 'open' and a 'closed' node")
+            out.append(Problem("ivr.problem.open_closed"))
     elif kind == "http":
         url = str(params.get("url", ""))
         if not url.startswith(("http://", "https://")):
-            out.append(f"url {url!r} is not an http(s) URL")
+            out.append(Problem("ivr.problem.url", url=repr(url)))
         if str(params.get("method", "GET")).upper() not in ("GET", "POST"):
-            out.append("method must be GET or POST")
+            out.append(Problem("ivr.problem.method"))
         out += _number_problems(params, ("timeout",), ())
         if not branches.get("fallback"):
-            out.append("http lookup has no 'fallback' node (taken on timeout or error)")
+            out.append(Problem("ivr.problem.fallback"))
     elif kind == "set":
         language = params.get("language")
         if language is not None and language not in LANGUAGES:
-            out.append(f"language {language!r} is not one of {', '.join(LANGUAGES)}")
+            out.append(Problem("ivr.problem.language", value=repr(language), languages=", ".join(LANGUAGES)))
         if "priority" in params:
             out += _number_problems(params, (), ("priority",))
         if language is None and "priority" not in params:
-            out.append("set changes nothing (give priority or language)")
+            out.append(Problem("ivr.problem.set_nothing"))
     elif kind == "goto":
         out += _goto_problems(params, directory)
     return out
@@ -157,13 +190,13 @@ def _node_problems(node: Node, nodes: Mapping[str, Node], directory: Directory) 
 def _prompt_problems(params: Mapping[str, Any], directory: Directory) -> list[str]:
     text, name = str(params.get("text", "")).strip(), str(params.get("file", "")).strip()
     if not text and not name:
-        return ["missing prompt (give text or an uploaded file)"]
+        return [Problem("ivr.problem.prompt")]
     if name and directory.prompt_dir is not None:
         path = (directory.prompt_dir / name).resolve()
         if directory.prompt_dir.resolve() not in path.parents:
-            return [f"prompt file {name!r} is outside the prompt folder"]
+            return [Problem("ivr.problem.prompt_outside", name=repr(name))]
         if not path.is_file():
-            return [f"missing prompt file {name!r}"]
+            return [Problem("ivr.problem.prompt_file", name=repr(name))]
     return []
 
 
@@ -173,9 +206,9 @@ def _number_problems(params: Mapping[str, Any], floats: tuple[str, ...], ints: t
         if key in params:
             try:
                 if float(params[key]) <= 0:
-                    out.append(f"{key} must be more than 0")
+                    out.append(Problem("ivr.problem.positive", field=key))
             except (TypeError, ValueError):
-                out.append(f"{key} {params[key]!r} is not a number")
+                out.append(Problem("ivr.problem.number", field=key, value=repr(params[key])))
     for key in ints:
         if key in params:
             value = params[key]
@@ -184,9 +217,9 @@ def _number_problems(params: Mapping[str, Any], floats: tuple[str, ...], ints: t
                 or not isinstance(value, int | str)
                 or not str(value).lstrip("-").isdigit()
             ):
-                out.append(f"{key} {value!r} is not a whole number")
+                out.append(Problem("ivr.problem.integer", field=key, value=repr(value)))
             elif int(value) < 0:
-                out.append(f"{key} must not be negative")
+                out.append(Problem("ivr.problem.negative", field=key))
     return out
 
 
@@ -194,29 +227,29 @@ def _time_problems(params: Mapping[str, Any]) -> list[str]:
     out = []
     hours = params.get("hours", {})
     if not isinstance(hours, Mapping):
-        return ["hours must map weekdays (mon..sun) to HH:MM-HH:MM ranges"]
+        return [Problem("ivr.problem.hours")]
     for day, text in hours.items():
         if day not in WEEKDAYS:
-            out.append(f"'{day}' is not a weekday (use {', '.join(WEEKDAYS)})")
+            out.append(Problem("ivr.problem.weekday", day=day, days=", ".join(WEEKDAYS)))
             continue
         try:
             parse_hours(text)
         except ValueError as exc:
-            out.append(f"hours on {day}: {exc}")
+            out.append(Problem("ivr.problem.hours_on", day=day, problem=exc.args[0]))
     for day in params.get("holidays", []) or []:
         try:
             dt.date.fromisoformat(str(day))
         except ValueError:
-            out.append(f"holiday {day!r} is not a date (YYYY-MM-DD)")
+            out.append(Problem("ivr.problem.holiday", day=repr(day)))
     if params.get("override", "auto") not in ("auto", "day", "night"):
-        out.append("override must be auto, day or night")
+        out.append(Problem("ivr.problem.override"))
     return out
 
 
 def _goto_problems(params: Mapping[str, Any], directory: Directory) -> list[str]:
     target, number = params.get("target"), str(params.get("number", ""))
     if target not in GOTO_TARGETS:
-        return [f"goto target {target!r} is not one of {', '.join(GOTO_TARGETS)}"]
+        return [Problem("ivr.problem.goto_target", target=repr(target), targets=", ".join(GOTO_TARGETS))]
     if target == "hangup":
         return []
     exists = {
@@ -226,9 +259,9 @@ def _goto_problems(params: Mapping[str, Any], directory: Directory) -> list[str]
         "voicemail": directory.voicemail,
     }[target]
     if not number:
-        return [f"goto {target} has no number"]
+        return [Problem("ivr.problem.goto_number", target=target)]
     if not exists(number):
-        return [f"goto {target} {number} does not exist"]
+        return [Problem("ivr.problem.goto_missing", target=target, number=number)]
     return []
 
 

@@ -188,3 +188,14 @@ def test_ivr_prompt_upload_converted_used_by_a_node_refused_delete_then_deleted(
     assert world.post("/ivr/prompts/welcome/delete", {"csrf_token": token}).status == 303
     assert not stored.exists()
     assert actions()[:2] == ["ivr.prompt_upload", "ivr.create"] and actions()[-1] == "ivr.prompt_delete"
+
+
+def test_ivr_validation_problems_are_said_in_the_readers_language(world):
+    set_language("zh-CN")
+    world.submit("/ivr/new", "/ivr", {"number": "7000", "name": "Main", "language": "en", "entry": "start"})
+    flow = IvrFlow.get()
+    add_node(world, flow, "start", "menu", {"text": "Press 1"}, {"1": "sales"})
+    page = world.get(f"/ivr/{flow.id}").text
+    assert "节点“start”：分支“1”指向不存在的节点“sales”" in page
+    refused = world.submit(f"/ivr/{flow.id}", f"/ivr/{flow.id}/activate", {})
+    assert refused.status == 422 and "指向不存在的节点“sales”" in refused.text

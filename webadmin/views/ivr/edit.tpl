@@ -11,7 +11,7 @@
     <p>{{t('ivr.edit_refused')}}</p>
     <ul>
     % for problem in problems:
-      <li>{{problem}}</li>
+      <li>{{problem.render(lang) if hasattr(problem, 'render') else problem}}</li>
     % end
     </ul>
   </div>

@@ -26,7 +26,7 @@
   <div class="flash flash-error" role="alert">{{t('ivr.problems', count=str(len(problems)))}}</div>
   <ul id="ivr-problems">
   % for problem in problems:
-    <li>{{problem}}</li>
+    <li>{{problem.render(lang) if hasattr(problem, 'render') else problem}}</li>
   % end
   </ul>
   % else:
