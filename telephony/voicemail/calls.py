@@ -84,6 +84,11 @@ class VoicemailCall(LineCall):
         if self.state == "answered" and getattr(sipleg, "wrapper", None) is self.a:
             self.digit(digit)
 
+    def on_line_digit(self, leg: CallLeg, digit: str) -> None:
+        """LineService hook: a key pressed on an analog phone during the call."""
+        if self.state == "answered" and leg is self.a:
+            self.digit(digit)
+
     # --- audio ----------------------------------------------------------------------------------
 
     def say(self, text: str, then: Callable[[], None]) -> None:

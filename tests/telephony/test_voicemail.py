@@ -307,3 +307,39 @@ def test_a_busy_analog_phone_sends_the_caller_to_its_mailbox(vm_box, phones, pho
         phone_host.wait(lambda: call.disconnected, 5, "the box to hang up on '#'")
     finally:
         vm_box.control.post("/sim/onhook", {"port": "fxs1"})
+
+
+def sim(box: Box, verb: str, **args):
+    from telephony.control.client import ControlClient
+
+    return ControlClient(box.cfg.control_url, timeout=30).post(f"/sim/{verb}", args)["result"]
+
+
+def test_star97_from_an_analog_phone_plays_the_message_on_its_line_and_deletes_it(vm_box, tmp_path):
+    clear_mailbox(vm_box, "2001")
+    message = put_message(vm_box, "2001", 1000)
+    heard = tmp_path / "fxs1-heard.wav"
+    sim(vm_box, "offhook", port="fxs1")
+    try:
+        sim(vm_box, "dial", port="fxs1", digits="*97")
+        wait_until(
+            lambda: any(c["callee"] == "*97" for c in vm_box.control.status()["calls"]), 10, "the menu"
+        )
+        sim(vm_box, "dial", port="fxs1", digits=PIN + "#")
+        time.sleep(0.5)
+        sim(vm_box, "dial", port="fxs1", digits="1")
+        sim(vm_box, "record", port="fxs1", file=str(heard), seconds=9)
+        wait_until(
+            lambda: audio.wav_done(heard) if hasattr(audio, "wav_done") else heard.exists(), 15, "recording"
+        )
+        wait_until(lambda: len(audio.read_pcm(heard)) >= 8 * 8000, 15, "9 s heard at the analog phone")
+        samples = audio.read_pcm(heard)
+        windows = [samples[i : i + 4000] for i in range(0, len(samples) - 4000, 4000)]
+        assert any(audio.rms(w) > 500 and audio.dominant(w, FREQS) == 1000 for w in windows)
+        sim(vm_box, "dial", port="fxs1", digits="7")
+        wait_until(
+            lambda: messages(vm_box, "2001") == [], 10, "the message to be deleted from the analog phone"
+        )
+        assert not (vm_box.cfg.media_dir / message.path).exists()
+    finally:
+        sim(vm_box, "onhook", port="fxs1")
