@@ -163,7 +163,15 @@ def ivr_box(tmp_path_factory, lookup_url):
 
     Mailbox.create(number="1012", max_message_seconds=30)
     mail = add_flow("7400", "vm", {"vm": ("goto", {"target": "voicemail", "number": "1012"}, {})})
-    for flow in (main, order_flow, slow_flow, files, mail):
+    hop = add_flow(
+        "7500",
+        "lang",
+        {
+            "lang": ("set", {"language": "zh-CN"}, {"next": "main"}),
+            "main": ("goto", {"target": "ivr", "number": "7000"}, {}),
+        },
+    )
+    for flow in (main, order_flow, slow_flow, files, mail, hop):
         activate(flow, box.cfg.media_dir)
     (prompts / "gone.wav").unlink()  # lost after activation (a disk problem, a hand-made delete)
     from telephony.models.lines import PortSetting
@@ -533,3 +541,22 @@ def test_ivr_day_night_code_from_a_phone_forces_night_then_back_to_business_hour
     at_node(ivr_box, phone_host, "main", call)
     assert len(night_phone.incoming) == 1
     call.hangup_now()
+
+
+def test_ivr_goto_another_ivr_continues_in_that_flow_with_one_trail(ivr_box, phones, phone_host, clock):
+    clock(DAY)
+    caller = phones("1001")
+    before = len(trails(ivr_box))
+    call = caller.call("7500")
+    phone_host.wait(lambda: call.confirmed and call.media_active, 10, "the IVR to answer")
+    phone_host.wait(lambda: ivr_node(ivr_box) == "main" and call.recorded_seconds() > 1, 15, "7000's menu")
+    assert [c["ivr"] for c in ivr_box.control.status()["calls"] if c.get("ivr")] == ["7000"]
+    call.hangup_now()
+    row = wait_trail(ivr_box, before + 1)
+    assert [(s["flow"], s["node"]) for s in row.steps] == [
+        ("7500", "lang"),
+        ("7500", "main"),
+        ("7000", "hours"),
+        ("7000", "main"),
+    ]
+    assert row.flow == "7500" and row.outcome == "caller-hangup"
