@@ -52,6 +52,28 @@ def cc_box(tmp_path_factory):
     callback = Queue.create(number="6003", name="Callback", callback_enabled=True, callback_key="1")
     QueueMember.create(queue=callback, agent=agents["802"])
     Queue.create(number="6005", name="Overflow", max_wait=3, timeout_kind="extension", timeout_target="1012")
+    from telephony.ivr.validate import activate
+    from telephony.models import IvrFlow, IvrNode, Mailbox
+
+    Mailbox.create(number="1012")
+    Queue.create(
+        number="6006",
+        name="Night",
+        join_empty="no-logged-in",
+        no_agents_kind="voicemail",
+        no_agents_target="1012",
+    )
+    flow = IvrFlow.create(number="7000", name="Menu", entry="hello", language="en")
+    node = IvrNode(flow=flow, key="hello", kind="play")
+    node.set_params({"text": "Thank you for calling."})
+    node.set_branches({"next": "bye"})
+    node.save()
+    bye = IvrNode(flow=flow, key="bye", kind="goto")
+    bye.set_params({"target": "hangup"})
+    bye.set_branches({})
+    bye.save()
+    activate(flow)
+    Queue.create(number="6007", name="To IVR", max_wait=2, timeout_kind="ivr", timeout_target="7000")
     survey = Queue.create(number="6004", name="Survey", survey_enabled=True)
     QueueMember.create(queue=survey, agent=agents["801"])
     quiet = box.cfg.media_dir / "moh" / "quiet.wav"
@@ -677,3 +699,32 @@ def test_caller_waiting_past_max_wait_overflows_to_the_timeout_extension(cc_box,
     wait_until(lambda: "overflowed" in acd_events(cc_box, call_id), 10, "the overflow record")
     call.hangup_now()
     phone_host.wait(lambda: target.incoming[-1].disconnected, 10, "the overflow call ended")
+
+
+def test_queue_with_nobody_logged_in_sends_the_caller_to_a_mailbox_and_a_timeout_to_an_ivr(
+    cc_box, phones, phone_host, tones
+):
+    from telephony.models.voicemail import Mailbox, VoicemailMessage
+
+    caller = phones("1001")
+    caller.play_path = tones[600]
+    call = caller.call("6006")  # no agent logged in: overflow to 1012's mailbox
+    phone_host.wait(lambda: call.confirmed, 10, "answered")
+
+    def messages() -> list:
+        cc_box.db()
+        return list(VoicemailMessage.select().join(Mailbox).where(Mailbox.number == "1012"))
+
+    phone_host.wait(lambda: call.recorded_seconds() > 13, 30, "the spoken greeting, the beep and a message")
+    call.hangup_now()
+    wait_until(lambda: messages(), 15, "a voicemail message in 1012's mailbox")
+    assert messages()[-1].caller == "1001"
+    from telephony.models.callcenter import AcdEvent
+
+    overflowed = AcdEvent.select().where((AcdEvent.queue == "6006") & (AcdEvent.kind == "overflowed"))
+    assert [(r.caller, r.reason) for r in overflowed] == [("1001", "no-agents")]
+
+    ivr_call = caller.call("6007")  # max wait 2 s, then the IVR 7000 thanks the caller and hangs up
+    phone_host.wait(lambda: ivr_call.confirmed, 10, "answered")
+    phone_host.wait(lambda: ivr_call.disconnected, 20, "the IVR to speak and hang up")
+    assert audio.rms(audio.read_pcm(ivr_call.record_path)[-4 * audio.RATE :]) > 100  # the IVR spoke

@@ -52,6 +52,7 @@ from telephony.callcenter.runtime.moh import MohPool
 from telephony.callcenter.runtime.supervise import ClickToCall, MonitorCall
 from telephony.calls.legs import BUSY, NORMAL, CallLeg, SipLeg
 from telephony.errors import NotFound
+from telephony.events import LegMedia
 from telephony.models import Setting
 from telephony.prompts import LANGUAGES, Prompts
 
@@ -142,6 +143,7 @@ class QueueRuntime:
         self.settings = Settings()
         self.acd = AcdEngine(rng=random.Random())
         self.calls: dict[str, QueueCall] = {}
+        self.callers: dict[str, str] = {}  # ACD call id -> caller number, for records after it left
         self.offer_calls: dict[int, QueueCall] = {}
         self.numbers: dict[str, str] = {}  # dialable number -> queue id
         self.contacts: dict[str, str] = {}  # agent id -> where it is logged in
@@ -239,6 +241,7 @@ class QueueRuntime:
         options = self.settings.options.get(queue_id, QueueOptions(number))
         call = QueueCall(self, leg, caller, caller_name, number, queue_id)
         self.calls[call.acd_id] = call
+        self.callers[call.acd_id] = caller
         log.info("call %s: %s (%s) enters queue %s", call.uniqueid, caller, caller_name, queue_id)
         call.enter(options.moh_class)
         self.cti.publish("caller-joined", call=call.acd_id, queue=queue_id, caller=caller, name=caller_name)
@@ -447,8 +450,7 @@ class QueueRuntime:
         for record in self.acd.drain_records():
             self._publish_record(record)
             if self.writer is not None:
-                call = self.calls.get(getattr(record, "call_id", ""))
-                self.writer.submit(record, call.caller if call is not None else "")
+                self.writer.submit(record, self._caller_of(record))
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
@@ -676,14 +678,14 @@ class QueueRuntime:
         if dest.kind is TargetKind.QUEUE:
             call.queue_id = dest.target  # the engine already put it there; keep the music going
             return
-        if dest.kind in (TargetKind.EXTENSION, TargetKind.EXTERNAL) and self.engine.lines is not None:
+        onward = self._overflow_target(dest)
+        if onward is not None:
             self.calls.pop(call.acd_id, None)
             leg = call.detach_caller()
-            from telephony.calls.line import LineCall
-
-            onward = LineCall(self.engine, leg, call.caller, call.caller_name, dest.target)
-            onward.state = "routing"
-            self.engine.lines.route(onward, dest.target, "national")
+            onward(leg, call)
+            if isinstance(leg, SipLeg):
+                # The leg was answered long ago: tell its new owner its audio is up, as pjsua2 told us.
+                self.engine.post(LegMedia(leg.leg))
             return
         if dest.kind is not TargetKind.HANGUP:
             log.warning(
@@ -693,6 +695,33 @@ class QueueRuntime:
                 dest.target,
             )
         call.leave(BUSY if dest.kind is TargetKind.HANGUP else NORMAL)
+
+    def _overflow_target(self, dest) -> Callable[[CallLeg, QueueCall], None] | None:
+        """How to hand an overflowing caller's leg to `dest` (an IVR, a mailbox, a number), or None."""
+        engine = self.engine
+        if dest.kind is TargetKind.IVR:
+            service = engine.service_for(dest.target)  # an IVR flow's number
+            if service is not None:
+                return lambda leg, call: service.enter(leg, call.caller, call.caller_name, dest.target)
+        elif dest.kind is TargetKind.VOICEMAIL:
+            from telephony.models import Mailbox
+
+            voicemail = getattr(engine, "voicemail", None)
+            mailbox = Mailbox.get_or_none((Mailbox.number == dest.target) & Mailbox.enabled)
+            if voicemail is not None and mailbox is not None:
+                return lambda leg, call: voicemail.leave_message(
+                    leg, call.caller, call.caller_name, mailbox, "unavailable"
+                )
+        elif dest.kind in (TargetKind.EXTENSION, TargetKind.EXTERNAL) and engine.lines is not None:
+            from telephony.calls.line import LineCall
+
+            def route(leg: CallLeg, call: QueueCall) -> None:
+                onward = LineCall(engine, leg, call.caller, call.caller_name, dest.target)
+                onward.state = "routing"
+                engine.lines.route(onward, dest.target, "national")
+
+            return route
+        return None
 
     # --- views ------------------------------------------------------------------------------------
 
@@ -704,6 +733,17 @@ class QueueRuntime:
                 {**dataclasses.asdict(a), "contact": self.contacts.get(a.agent_id)} for a in snap.agents
             ],
         }
+
+    def _caller_of(self, record: rec.Record) -> str:
+        """The caller's number for a record, also once the call left (an overflow, a hang-up)."""
+        call_id = getattr(record, "call_id", "")
+        call = self.calls.get(call_id)
+        if call is not None:
+            self.callers[call_id] = call.caller
+        caller = self.callers.get(call_id, "")
+        if isinstance(record, rec.CallCompleted | rec.CallerAbandoned | rec.CallerOverflowed):
+            self.callers.pop(call_id, None)  # nothing more is recorded about this call
+        return caller
 
     def _publish_record(self, record: rec.Record) -> None:
         if isinstance(record, rec.AgentStateChanged):
