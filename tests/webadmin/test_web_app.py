@@ -41,7 +41,10 @@ def test_every_route_declares_its_access(app):
         **dict.fromkeys(
             [
                 *("GET /agent", "GET /agent/state.json", "GET /agent/events", "POST /agent/call"),
-                *(f"POST /agent/acd/{verb}" for verb in ("login", "logout", "pause", "ready", "wrapup_end")),
+                *(
+                    f"POST /agent/acd/{verb}"
+                    for verb in ("login", "logout", "pause", "ready", "wrapup_end", "join", "leave")
+                ),
                 *("POST /agent/call/hangup", "POST /agent/call/transfer"),
                 *("POST /agent/token", "POST /agent/token/revoke"),
             ],
@@ -50,7 +53,10 @@ def test_every_route_declares_its_access(app):
         # The CTI API authenticates a bearer token itself (webadmin.routes.cti_api.token_route).
         **dict.fromkeys(
             [
-                *(f"POST /api/cti/{verb}" for verb in ("login", "logout", "pause", "unpause", "wrapup_end")),
+                *(
+                    f"POST /api/cti/{verb}"
+                    for verb in ("login", "logout", "pause", "unpause", "wrapup_end", "join", "leave")
+                ),
                 *(f"POST /api/cti/{verb}" for verb in ("originate", "transfer", "hangup")),
                 *("GET /api/cti/state", "GET /api/cti/events"),
             ],
