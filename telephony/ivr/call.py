@@ -275,8 +275,11 @@ class IvrCall(LineCall):
             "call %s: IVR %s sends %s to %s %s", self.uniqueid, self.flow.number, self.caller, kind, number
         )
         if service is not None:
-            if self.priority and service is engine.queues:
-                service.enter(leg, self.caller, self.caller_name, number, priority=self.priority)
+            if service is engine.queues:  # the queue shows the keys pressed here (screen pop, CRM URL)
+                digits = "".join(step["digits"] for step in self.trail)
+                service.enter(
+                    leg, self.caller, self.caller_name, number, priority=self.priority, digits=digits
+                )
             else:
                 service.enter(leg, self.caller, self.caller_name, number)
             return

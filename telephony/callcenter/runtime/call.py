@@ -61,6 +61,7 @@ class QueueCall(LineCall):
         self.intro_pending = 0  # prompts still being made before the bridge
         self.intro_seconds = 0.0
         self.callback_requested = False  # the caller keeps the place and is called back
+        self.digits = ""  # keys pressed in an IVR before the queue (screen pop, CRM URL {digits})
 
     # --- entering ---------------------------------------------------------------------------------
 

@@ -232,14 +232,17 @@ class QueueRuntime:
 
     # --- callers ------------------------------------------------------------------------------------
 
-    def enter(self, leg: CallLeg, caller: str, caller_name: str, number: str, priority: int = 0) -> QueueCall:
+    def enter(
+        self, leg: CallLeg, caller: str, caller_name: str, number: str, priority: int = 0, digits: str = ""
+    ) -> QueueCall:
         """A caller dialed (or was routed to) a queue number: answer, music, hand to the engine.
 
         `priority`: set by the route the caller came through (an IVR node); a VIP customer's is kept
-        when higher."""
+        when higher. `digits`: the keys the caller pressed in an IVR on the way (screen pop, CRM URL)."""
         queue_id = self.numbers[number]
         options = self.settings.options.get(queue_id, QueueOptions(number))
         call = QueueCall(self, leg, caller, caller_name, number, queue_id)
+        call.digits = digits
         self.calls[call.acd_id] = call
         self.callers[call.acd_id] = caller
         log.info("call %s: %s (%s) enters queue %s", call.uniqueid, caller, caller_name, queue_id)
@@ -278,6 +281,7 @@ class QueueRuntime:
             agent=agent,
             caller=call.caller,
             name=call.caller_name,
+            digits=call.digits,
         )
 
     def offer_outcome(self, call: QueueCall, offer_id: int, result: OfferResult) -> None:
@@ -491,6 +495,7 @@ class QueueRuntime:
                     agent=action.agent_id,
                     caller=call.caller,
                     name=call.caller_name,
+                    digits=call.digits,
                 )
         elif isinstance(action, act.Overflow):
             self._overflow(action)
