@@ -3,7 +3,7 @@
     PIN then #     three wrong PINs end the call
     1 / 2          listen to new / saved messages (main menu)
     while a message plays or after it:
-      1 replay   7 delete   9 save (to saved)   # next   * back to the main menu
+      1 replay   5 call the sender back   7 delete   9 save (to saved)   # next   * main menu
 
 A message counts as heard (no more message-waiting) once it has been played to the end. States
 (`phase`): pin -> main -> message -> options -> ... ; `bye` while the goodbye plays.
@@ -14,7 +14,10 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from telephony.calls.legs import CallLeg
+from telephony.calls.legs import CallLeg, SipLeg
+from telephony.calls.line import LineCall
+from telephony.models import Extension, utcnow
+from telephony.models.lines import PortSetting
 from telephony.models.voicemail import Mailbox, VoicemailMessage
 from telephony.voicemail import store
 from telephony.voicemail.calls import VoicemailCall
@@ -94,6 +97,8 @@ class MenuCall(VoicemailCall):
             return
         if digit == "1":
             self._play_current()
+        elif digit == "5":
+            self._call_back(message)
         elif digit == "7":
             store.delete_message(self.service.media_dir, message)
             log.info("call %s: mailbox %s deleted message %d", self.uniqueid, self.mailbox.number, message.id)
@@ -149,6 +154,38 @@ class MenuCall(VoicemailCall):
 
         self.say(intro, lambda: self.play(path, played) if path.is_file() else played())
 
+    def _call_back(self, message: VoicemailMessage) -> None:
+        """Hand the owner's leg to a new call to the message's sender, routed like a dialed number."""
+        lines = self.engine.lines
+        if not message.caller or lines is None:
+            self._say_then("no_callback", lambda: self._prompt("options", phase="options"))
+            return
+        if not message.heard:
+            message.heard = True
+            message.save()
+            self.service.refresh_mwi()
+        self.stop_audio()
+        self.closing()
+        leg = self.a
+        log.info("call %s: mailbox %s calls back %s", self.uniqueid, self.mailbox.number, message.caller)
+        self.hangup_by = "caller"
+        self.legs["caller"].end = utcnow()  # this record ends here; the call back has its own
+        self._goto("ended")
+        self.a = CallLeg(leg.peer)  # a placeholder: this record no longer owns the leg
+        self.a.ended = True
+        leg.call = None
+        self._maybe_finish()
+        if isinstance(leg, SipLeg):
+            # The dialog is up already: no 183/200 to send again (ringback is played here instead).
+            leg.inbound, leg.answered = False, True
+        call = LineCall(self.engine, leg, self.caller, self.caller_name, message.caller)
+        lines.route(call, message.caller, _permission(self.caller))
+        if isinstance(leg, SipLeg) and call.state == "ringing" and leg.ringback is None:
+            med = leg.media()
+            if med is not None:
+                leg.ringback = self.engine.tones.ringback()
+                leg.ringback.startTransmit(med)
+
     # --- helpers --------------------------------------------------------------------------------
 
     def _prompt(self, key: str, phase: str = "") -> None:
@@ -176,3 +213,12 @@ class MenuCall(VoicemailCall):
         if self.idle is not None:
             self.idle.cancel()
             self.idle = None
+
+
+def _permission(number: str) -> str:
+    """The outbound permission class of the phone calling back (an extension or an FXS number)."""
+    ext = Extension.get_or_none(Extension.number == number)
+    if ext is not None:
+        return ext.permission
+    port = PortSetting.get_or_none(PortSetting.number == number)
+    return port.permission if port is not None else "internal"

@@ -343,3 +343,30 @@ def test_star97_from_an_analog_phone_plays_the_message_on_its_line_and_deletes_i
         assert not (vm_box.cfg.media_dir / message.path).exists()
     finally:
         sim(vm_box, "onhook", port="fxs1")
+
+
+def test_star97_calls_the_sender_back_on_5_and_bridges_them(vm_box, phones, phone_host, tone600):
+    clear_mailbox(vm_box, "1002")
+    put_message(vm_box, "1002", 1000, caller="1001")
+    sender = phones("1001")
+    sender.play_path = tone600
+    owner = phones("1002")
+    call = owner.call("*97")
+    phone_host.wait(lambda: call.confirmed and call.media_active, 10, "the mailbox menu to answer")
+    call.dialDtmf(PIN + "#")
+    phone_host.wait(lambda: call.recorded_seconds() > 1.0, 10, "the main menu")
+    call.dialDtmf("1")
+    phone_host.wait(lambda: call.recorded_seconds() > 3.0, 10, "the message to start")
+    call.dialDtmf("5")
+    phone_host.wait(
+        lambda: sender.incoming and sender.incoming[-1].confirmed, 15, "the sender to be called back"
+    )
+    assert "1002" in sender.incoming[-1].invite and not call.disconnected
+
+    def hears_sender() -> bool:
+        last = audio.read_pcm(call.record_path)[-4000:]
+        return audio.rms(last) > 1000 and audio.dominant(last, FREQS) == 600
+
+    phone_host.wait(hears_sender, 10, "the sender's 600 Hz at the mailbox owner's phone")
+    call.hangup_now()
+    phone_host.wait(lambda: sender.incoming[-1].disconnected, 10, "the sender's leg to be cleared")
