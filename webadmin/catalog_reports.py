@@ -5,6 +5,7 @@ from __future__ import annotations
 # Column headers, shared by the page and the CSV files: key -> (English, Chinese).
 _COLUMNS: dict[str, tuple[str, str]] = {
     "queue": ("Queue", "队列"),
+    "line": ("Line", "线路"),
     "name": ("Name", "名称"),
     "agent": ("Agent", "坐席"),
     "offered": ("Offered", "进线"),
@@ -78,6 +79,10 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "reports.queues_title": {"en": "Queues", "zh-CN": "队列统计"},
     "reports.hourly_title": {"en": "Calls per hour of day", "zh-CN": "按小时来电量"},
+    "reports.lines_title": {
+        "en": "Calls per hour of day per line (FXO lines, E1)",
+        "zh-CN": "各线路按小时通话量（FXO 线路、E1）",
+    },
     "reports.agents_title": {"en": "Agent workload", "zh-CN": "坐席工作量"},
     "reports.pauses_title": {"en": "Pause time by reason", "zh-CN": "按原因统计暂停时长"},
     "reports.satisfaction_title": {"en": "Satisfaction by queue and agent", "zh-CN": "按队列和坐席的满意度"},

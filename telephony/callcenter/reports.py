@@ -68,7 +68,7 @@ from typing import Any
 import peewee
 
 from telephony.callcenter.errors import CallCenterError
-from telephony.models import AcdEvent, Agent, Cdr, Queue, QueueMember, SurveyScore, database, utcnow
+from telephony.models import AcdEvent, Agent, CallLeg, Cdr, Queue, QueueMember, SurveyScore, database, utcnow
 
 STATE = "agent-state"
 TERMINAL = ("answered", "abandoned", "overflowed")
@@ -190,6 +190,7 @@ class Report:
     hourly: dict[str, list[int]]  # queue -> 24 counts
     agents: list[AgentRow]
     satisfaction: list[ScoreRow]
+    line_hourly: dict[str, list[int]] = dataclasses.field(default_factory=dict)  # line -> 24 counts
 
     def hourly_total(self) -> list[int]:
         return [sum(counts[h] for counts in self.hourly.values()) for h in range(HOURS)]
@@ -208,6 +209,7 @@ def build_report(f: ReportFilter, now: dt.datetime | None = None) -> Report:
         hourly=calls_per_hour(f, visits, [q.queue for q in queues]),
         agents=agent_rows(f, visits, scores, now),
         satisfaction=score_rows(scores),
+        line_hourly=calls_per_hour_by_line(f),
     )
 
 
@@ -412,6 +414,30 @@ def calls_per_hour(f: ReportFilter, visits: list[Visit], queues: Iterable[str]) 
 
 
 # --- agent tables ---------------------------------------------------------------------------------
+
+
+def calls_per_hour_by_line(f: ReportFilter) -> dict[str, list[int]]:
+    """Return, per line (fxoN, or the E1 span), the calls that used it started in each local hour.
+
+    From the CDR: a call counts once per line one of its legs was on (in or out), by the hour its
+    CDR starts; the queue and agent filters do not apply (a line carries every kind of call).
+    """
+    rows = database.execute(
+        Cdr.select(Cdr.uniqueid, Cdr.start, CallLeg.peer)
+        .join(CallLeg, on=(CallLeg.cdr == Cdr.id))
+        .where((Cdr.start >= f.start) & (Cdr.start < f.end))
+    )
+    seen: set[tuple[str, str]] = set()
+    out: dict[str, list[int]] = {}
+    for uniqueid, start, peer in rows:
+        peer = str(peer or "")
+        line = peer if peer.startswith("fxo") else peer.split("/", 1)[0] if peer.startswith("e1") else ""
+        if not line or (uniqueid, line) in seen:
+            continue
+        seen.add((uniqueid, line))
+        hour = _parse_at(start).replace(tzinfo=dt.UTC).astimezone(f.tz).hour
+        out.setdefault(line, [0] * HOURS)[hour] += 1
+    return dict(sorted(out.items()))
 
 
 def agent_rows(

@@ -309,6 +309,30 @@ def test_calls_per_hour_of_day_per_queue_in_the_given_time_zone(day):
     assert sum(report().hourly_total()) == 12
 
 
+def test_calls_per_hour_of_day_per_line_count_each_call_once_per_fxo_line_or_e1_span(db):
+    from telephony.models import CallLeg
+
+    for uniqueid, start, peers in (
+        ("l1", at(9, 5), ["fxo1", "1001"]),
+        ("l2", at(9, 40), ["e1/3", "1002"]),
+        ("l3", at(9, 50), ["e1/4", "e1/4"]),  # two legs on one span: one call on that line
+        ("l4", at(14, 1), ["1001", "fxo2"]),
+        ("l5", at(14, 2), ["1001", "1002"]),  # SIP to SIP: no line
+        ("l6", at(3, day=1), ["fxo1", "1003"]),  # outside the range
+    ):
+        cdr(uniqueid, start, "ANSWERED", "caller")
+        row = Cdr.get(Cdr.uniqueid == uniqueid)
+        for role, peer in zip(("caller", "callee"), peers, strict=True):
+            CallLeg.create(cdr=row, role=role, peer=peer, start=start, end=start)
+    lines = report().line_hourly
+    assert {line: {h: n for h, n in enumerate(c) if n} for line, c in lines.items()} == {
+        "e1": {9: 2},
+        "fxo1": {9: 1},
+        "fxo2": {14: 1},
+    }
+    assert report(tz=CHINA).line_hourly["fxo2"][22] == 1
+
+
 def test_agent_workload_from_state_intervals(day):
     alice = by_agent(report())["801"]
     assert alice.name == "张三 Alice"

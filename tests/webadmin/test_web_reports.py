@@ -208,12 +208,15 @@ def test_csv_files_are_utf8_with_bom_and_raw_numbers(day):
 
 
 def test_every_table_downloads(day):
-    for name in ("queues", "hourly", "agents", "pauses", "satisfaction"):
+    for name in ("queues", "hourly", "lines", "agents", "pauses", "satisfaction"):
         response = day.get(f"/reports/{name}.csv?{RANGE}")
         assert response.status == 200 and response.body.startswith(b"\xef\xbb\xbf"), name
     hourly = day.get(f"/reports/hourly.csv?{RANGE}").body.decode("utf-8-sig").split("\r\n")
     assert hourly[0].split(",")[2:5] == ["0h", "1h", "2h"]
     assert hourly[1].split(",")[2 + 12] == "3"
+    lines = day.get(f"/reports/lines.csv?{RANGE}").body.decode("utf-8-sig").split("\r\n")
+    assert lines[0].split(",")[:3] == ["Line", "0h", "1h"]
+    assert 'id="csv-lines"' in day.get(f"/reports?{RANGE}").text
     assert day.get(f"/reports/secrets.csv?{RANGE}").status == 404
 
 

@@ -20,7 +20,7 @@ from telephony.models import Agent, PauseCode, Queue
 DEFAULT_DAYS = 7
 MAX_DAYS = 366
 NUMBER_MAX = 32
-TABLES = ("queues", "hourly", "agents", "pauses", "satisfaction")
+TABLES = ("queues", "hourly", "lines", "agents", "pauses", "satisfaction")
 
 Translate = Callable[..., str]
 
@@ -165,6 +165,11 @@ def pause_rows(report: reports.Report, labels: dict[str, str]) -> list[tuple[str
     ]
 
 
+LINE_COLUMNS: list[Column] = [("line", "text", lambda r: r[0])] + [
+    (f"h{h:02d}", "int", lambda r, h=h: r[1][h]) for h in range(reports.HOURS)
+]
+
+
 def hourly_rows(report: reports.Report, names: dict[str, str]) -> list[tuple[str, str, list[int]]]:
     return [(queue, names.get(queue, ""), counts) for queue, counts in report.hourly.items()]
 
@@ -176,6 +181,8 @@ def table(report: reports.Report, name: str, labels: dict[str, str]) -> tuple[li
         return QUEUE_COLUMNS, [*report.queues, report.total]
     if name == "hourly":
         return HOURLY_COLUMNS, hourly_rows(report, names)
+    if name == "lines":
+        return LINE_COLUMNS, list(report.line_hourly.items())
     if name == "agents":
         return AGENT_COLUMNS, report.agents
     if name == "pauses":

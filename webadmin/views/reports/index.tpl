@@ -85,7 +85,7 @@
     </svg>
   </section>
 </div>
-% for name in ('queues', 'hourly', 'agents', 'pauses', 'satisfaction'):
+% for name in ('queues', 'hourly', 'lines', 'agents', 'pauses', 'satisfaction'):
 % include('reports/_table.tpl', name=name, columns=tables[name][0], rows=tables[name][1])
 % end
 <section class="card">
