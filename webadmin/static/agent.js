@@ -65,6 +65,16 @@
     since.textContent = clock((state.time_in_state || 0) + (Date.now() - stateBase) / 1000);
   }
 
+  // The queue's CRM page opens by itself once per ringing call (a browser that blocks pop-ups
+  // for this site leaves the "Open in CRM" button as the way in).
+  var crmOpened = {};
+  function openCrmOnce(call) {
+    var key = call.call || call.crm_url;
+    if (crmOpened[key] || call.state === "ended") { return; }
+    crmOpened[key] = true;
+    try { window.open(call.crm_url, "pbx-crm", "noopener"); } catch (e) { /* blocked: the button stays */ }
+  }
+
   function renderCall(call) {
     var body = document.getElementById("call-body");
     var actions = document.getElementById("call-actions");
@@ -99,6 +109,7 @@
       card.appendChild(el("a", {
         "href": call.crm_url, "target": "_blank", "rel": "noopener noreferrer", "class": "btn btn-small", "id": "pop-crm"
       }, t("live.open_crm")));
+      openCrmOnce(call);
     }
     body.appendChild(el("h3", {}, t("agentc.history")));
     var history = call.history || [];
