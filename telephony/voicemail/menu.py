@@ -3,7 +3,8 @@
     PIN then #     three wrong PINs end the call
     1 / 2          listen to new / saved messages (main menu)
     while a message plays or after it:
-      1 replay   5 call the sender back   7 delete   9 save (to saved)   # next   * main menu
+      1 replay   5 call the sender back   7 delete   8 forward (mailbox number, then #)
+      9 save (to saved)   # next   * main menu
 
 A message counts as heard (no more message-waiting) once it has been played to the end. States
 (`phase`): pin -> main -> message -> options -> ... ; `bye` while the goodbye plays.
@@ -99,6 +100,9 @@ class MenuCall(VoicemailCall):
             self._play_current()
         elif digit == "5":
             self._call_back(message)
+        elif digit == "8":
+            self.entered = ""
+            self._prompt("forward_to", phase="forward")
         elif digit == "7":
             store.delete_message(self.service.media_dir, message)
             log.info("call %s: mailbox %s deleted message %d", self.uniqueid, self.mailbox.number, message.id)
@@ -117,6 +121,26 @@ class MenuCall(VoicemailCall):
         elif digit == "*":
             self.current = None
             self._main()
+
+    def _in_forward(self, digit: str) -> None:
+        message = self.current
+        if digit == "*" or message is None:
+            self._prompt("options", phase="options")
+            return
+        if digit != "#":
+            self.entered = (self.entered + digit)[-32:]
+            return
+        number, self.entered = self.entered, ""
+        target = Mailbox.get_or_none((Mailbox.number == number) & Mailbox.enabled)
+        if target is None or target.id == self.mailbox.id:
+            self._say_then("no_such_mailbox", lambda: self._prompt("options", phase="options"))
+            return
+        copied = self.service.copy_message(message, target)
+        log.info("call %s: mailbox %s forwarded a message to %s", self.uniqueid, self.mailbox.number, number)
+        self.phase = "options"
+        self._say_then(
+            "forwarded" if copied else "target_full", lambda: self._prompt("options", phase="options")
+        )
 
     # --- steps ----------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ out on the notifier's own thread.
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +43,10 @@ SAY: dict[str, dict[str, str]] = {
         "main": "您有{new}条新留言，{saved}条已保存留言。听新留言请按1，听已保存留言请按2。",
         "options": "重听请按1，回拨请按5，删除请按7，保存请按9，下一条请按井号键。",
         "no_callback": "无法回拨此留言。",
+        "forward_to": "请输入要转发到的信箱号码，以井号键结束；取消请按星号键。",
+        "forwarded": "留言已转发。",
+        "no_such_mailbox": "没有这个信箱。",
+        "target_full": "该信箱已满。",
         "deleted": "留言已删除。",
         "saved": "留言已保存。",
         "no_more": "没有更多留言。",
@@ -59,6 +64,10 @@ SAY: dict[str, dict[str, str]] = {
         "main": "You have {new} new and {saved} saved messages. Press 1 for new messages, 2 for saved messages.",
         "options": "Press 1 to replay, 5 to call back, 7 to delete, 9 to save, pound for the next message.",
         "no_callback": "This message cannot be called back.",
+        "forward_to": "Enter the mailbox number to forward to, then pound; star to cancel.",
+        "forwarded": "Message forwarded.",
+        "no_such_mailbox": "There is no such mailbox.",
+        "target_full": "That mailbox is full.",
         "deleted": "Message deleted.",
         "saved": "Message saved.",
         "no_more": "No more messages.",
@@ -198,6 +207,15 @@ class VoicemailService:
         self.refresh_mwi()
         if self.notifier is not None and mailbox.email:
             self.notifier.submit(message.id)
+
+    def copy_message(self, message: VoicemailMessage, target: Mailbox) -> bool:
+        """Forward a message: a copy of its file and row in `target` (new, unheard); False when full."""
+        if store.message_count(target) >= target.max_messages:
+            return False
+        path = store.new_message_path(self.media_dir, target.number)
+        shutil.copyfile(self.media_dir / message.path, path)
+        self.message_recorded(target, path, message.caller, message.caller_name)
+        return True
 
     # --- shared ---------------------------------------------------------------------------------
 

@@ -370,3 +370,28 @@ def test_star97_calls_the_sender_back_on_5_and_bridges_them(vm_box, phones, phon
     phone_host.wait(hears_sender, 10, "the sender's 600 Hz at the mailbox owner's phone")
     call.hangup_now()
     phone_host.wait(lambda: sender.incoming[-1].disconnected, 10, "the sender's leg to be cleared")
+
+
+def test_star97_forwards_a_message_to_another_mailbox_on_8(vm_box, phones, phone_host):
+    clear_mailbox(vm_box, "1002")
+    clear_mailbox(vm_box, "1003")
+    original = put_message(vm_box, "1002", 1000, caller="1004")
+    owner = phones("1002")
+    call = owner.call("*97")
+    phone_host.wait(lambda: call.confirmed and call.media_active, 10, "the mailbox menu to answer")
+    call.dialDtmf(PIN + "#")
+    phone_host.wait(lambda: call.recorded_seconds() > 1.0, 10, "the main menu")
+    call.dialDtmf("1")
+    phone_host.wait(lambda: call.recorded_seconds() > 3.0, 10, "the message to start")
+    call.dialDtmf("8")
+    phone_host.pump(300)
+    call.dialDtmf("1003#")
+    wait_until(lambda: len(messages(vm_box, "1003")) == 1, 10, "the copy in mailbox 1003")
+    copy = messages(vm_box, "1003")[0]
+    assert (copy.caller, copy.folder, copy.heard) == ("1004", "new", False)
+    assert (vm_box.cfg.media_dir / copy.path).read_bytes() == (
+        vm_box.cfg.media_dir / original.path
+    ).read_bytes()
+    assert copy.path != original.path and len(messages(vm_box, "1002")) == 1
+    call.hangup_now()
+    phone_host.wait(lambda: call.disconnected, 5, "hang-up")
