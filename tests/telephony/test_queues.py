@@ -728,3 +728,32 @@ def test_queue_with_nobody_logged_in_sends_the_caller_to_a_mailbox_and_a_timeout
     phone_host.wait(lambda: ivr_call.confirmed, 10, "answered")
     phone_host.wait(lambda: ivr_call.disconnected, 20, "the IVR to speak and hang up")
     assert audio.rms(audio.read_pcm(ivr_call.record_path)[-4 * audio.RATE :]) > 100  # the IVR spoke
+
+
+def test_an_analog_caller_rates_the_call_with_its_keypad(cc_box, phones, phone_host, agents):
+    from telephony.models.callcenter import SurveyScore
+
+    agent = phones("1011")
+    agents("801", "1011")
+    sim(cc_box, "offhook", port="fxs1")
+    try:
+        sim(cc_box, "dial", port="fxs1", digits="6004")
+        phone_host.wait(lambda: agent.incoming and agent.incoming[-1].confirmed, 10, "agent 801 answers fxs1")
+        call_id = queue_call_id(cc_box, "6004")
+        agent.incoming[-1].hangup_now()
+        phone_host.wait(lambda: agent.incoming[-1].disconnected, 10, "the agent gone")
+        wait_until(
+            lambda: any(e["type"] == "tone" for e in sim(cc_box, "events", port="fxs1")[-3:]),
+            10,
+            "the question",
+        )
+        sim(cc_box, "dial", port="fxs1", digits="5")
+
+        def stored() -> list:
+            cc_box.db()
+            return list(SurveyScore.select().where(SurveyScore.call_id == call_id))
+
+        phone_host.wait(lambda: bool(stored()), 15, "the analog caller's score")
+        assert (stored()[0].score, stored()[0].agent) == (5, "801")
+    finally:
+        sim(cc_box, "onhook", port="fxs1")

@@ -343,9 +343,16 @@ class QueueCall(LineCall):
             self.bridge()
 
     def on_leg_dtmf(self, sipleg: object, digit: str) -> None:
-        """Engine hook: a digit from the caller: the callback key while waiting, a survey score."""
-        if getattr(sipleg, "wrapper", None) is not self.a:
-            return
+        """Engine hook: a SIP digit from the caller: the callback key while waiting, a survey score."""
+        if getattr(sipleg, "wrapper", None) is self.a:
+            self.caller_key(digit)
+
+    def on_line_digit(self, leg: CallLeg, digit: str) -> None:
+        """LineService hook: a key from an analog caller (DTMF or pulse)."""
+        if leg is self.a:
+            self.caller_key(digit)
+
+    def caller_key(self, digit: str) -> None:
         if self.state == "queued":
             self.runtime.caller_digit(self, digit)
         elif self.state == "survey":
