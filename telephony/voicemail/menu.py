@@ -2,6 +2,8 @@
 
     PIN then #     three wrong PINs end the call
     1 / 2          listen to new / saved messages (main menu)
+    0              greetings: 1 unavailable, 2 busy, 3 temporary (record after the tone, # ends),
+                   4 erase the temporary greeting, * back
     while a message plays or after it:
       1 replay   5 call the sender back   7 delete   8 forward (mailbox number, then #)
       9 save (to saved)   # next   * main menu
@@ -13,7 +15,10 @@ A message counts as heard (no more message-waiting) once it has been played to t
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pjsua2 as pj
 
 from telephony.calls.legs import CallLeg, SipLeg
 from telephony.calls.line import LineCall
@@ -29,7 +34,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_PIN_TRIES = 3
-IDLE_TIMEOUT = 20.0  # seconds of silence in a menu before the box says goodbye
+IDLE_TIMEOUT = 20.0
+GREETING_SECONDS = 60.0  # the longest greeting recorded from the phone  # seconds of silence in a menu before the box says goodbye
 
 
 class MenuCall(VoicemailCall):
@@ -47,6 +53,11 @@ class MenuCall(VoicemailCall):
         self.queue: list[VoicemailMessage] = []
         self.current: VoicemailMessage | None = None
         self.position = 0  # the current message's place in the folder, as spoken
+        self.greeting_kind = ""
+        self.recorder: pj.AudioMediaRecorder | None = None
+        self.record_to: Any = None
+        self.record_path: Path | None = None
+        self.greeting_timer: Any = None
         self.idle = None
 
     def begin(self) -> None:
@@ -86,8 +97,77 @@ class MenuCall(VoicemailCall):
             self.queue = store.messages(self.mailbox, self.folder)
             self.position = 0
             self._next()
+        elif digit == "0":
+            self._prompt("greetings", phase="greetings")
         elif digit == "*":
             self._bye("goodbye")
+
+    def _in_greetings(self, digit: str) -> None:
+        kinds = {"1": "unavailable", "2": "busy", "3": "temporary"}
+        if digit in kinds:
+            self.greeting_kind = kinds[digit]
+            self.phase = "greeting_intro"
+            self._say_then("record_greeting", lambda: self.play(self.service.beep, self._record_greeting))
+        elif digit == "4":
+            self._erase_greeting("temporary")
+            self._say_then("greeting_erased", lambda: self._prompt("greetings", phase="greetings"))
+        elif digit == "*":
+            self._main()
+
+    def _in_greeting_recording(self, digit: str) -> None:
+        if digit == "#":
+            self._finish_greeting(keep=True)
+
+    def _record_greeting(self) -> None:
+        med = self.a.media()
+        if med is None:
+            self.hang_up()
+            return
+        folder = store.mailbox_dir(self.service.media_dir, self.mailbox.number) / "greetings"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f".{self.greeting_kind}.part.wav"  # a name no caller is played
+            recorder = pj.AudioMediaRecorder()
+            recorder.createRecorder(str(path))
+            med.startTransmit(recorder)
+        except (OSError, pj.Error) as exc:
+            log.error("call %s: cannot record a greeting: %s", self.uniqueid, exc)
+            self._say_then("unable_greeting", lambda: self._prompt("greetings", phase="greetings"))
+            return
+        self.phase = "greeting_recording"
+        self.recorder, self.record_to, self.record_path = recorder, med, path
+        self.greeting_timer = self.engine.call_later(
+            GREETING_SECONDS, lambda: self._finish_greeting(keep=True)
+        )
+
+    def _finish_greeting(self, keep: bool) -> None:
+        """Close the greeting recorder; keep the file as the mailbox's greeting, or drop it."""
+        if self.greeting_timer is not None:
+            self.greeting_timer.cancel()
+            self.greeting_timer = None
+        recorder, self.recorder = self.recorder, None
+        if recorder is None:
+            return
+        if self.record_to is not None:
+            try:
+                self.record_to.stopTransmit(recorder)
+            except pj.Error:
+                pass  # the caller's stream is already gone
+        self.record_to = None
+        del recorder  # the bridge removes the port; the file is closed on a later loop turn
+        path, kind, number = self.record_path, self.greeting_kind, self.mailbox.number
+        self.service.when_greeting_closed(number, kind, path, keep)
+        if keep and self.state == "answered":
+            self.phase = "greetings"  # keys act at once, also while "saved" is being said
+            self._say_then("greeting_saved", lambda: self._prompt("greetings", phase="greetings"))
+
+    def _erase_greeting(self, kind: str) -> None:
+        self.mailbox = Mailbox.get_by_id(self.mailbox.id)  # a greeting recorded in this call is in the row
+        rel = getattr(self.mailbox, f"greeting_{kind}")
+        setattr(self.mailbox, f"greeting_{kind}", "")
+        self.mailbox.save()
+        if rel:
+            (self.service.media_dir / rel).unlink(missing_ok=True)
 
     def _in_message(self, digit: str) -> None:
         self._in_options(digit)
@@ -234,6 +314,7 @@ class MenuCall(VoicemailCall):
         self.idle = self.engine.call_later(IDLE_TIMEOUT, lambda: self._bye("goodbye"))
 
     def closing(self) -> None:
+        self._finish_greeting(keep=False)  # a greeting cut off by a hang-up is not kept
         if self.idle is not None:
             self.idle.cancel()
             self.idle = None

@@ -40,13 +40,18 @@ SAY: dict[str, dict[str, str]] = {
         "no_mailbox": "此电话没有语音信箱，再见。",
         "pin": "请输入密码，以井号键结束。",
         "bad_pin": "密码错误。",
-        "main": "您有{new}条新留言，{saved}条已保存留言。听新留言请按1，听已保存留言请按2。",
+        "main": "您有{new}条新留言，{saved}条已保存留言。听新留言请按1，听已保存留言请按2，问候语请按0。",
         "options": "重听请按1，回拨请按5，删除请按7，保存请按9，下一条请按井号键。",
         "no_callback": "无法回拨此留言。",
         "forward_to": "请输入要转发到的信箱号码，以井号键结束；取消请按星号键。",
         "forwarded": "留言已转发。",
         "no_such_mailbox": "没有这个信箱。",
         "target_full": "该信箱已满。",
+        "greetings": "录制无人接听问候语请按1，占线问候语请按2，临时问候语请按3，删除临时问候语请按4，返回请按星号键。",
+        "record_greeting": "请在提示音后录制问候语，按井号键结束。",
+        "greeting_saved": "问候语已保存。",
+        "greeting_erased": "临时问候语已删除。",
+        "unable_greeting": "现在无法录制问候语。",
         "deleted": "留言已删除。",
         "saved": "留言已保存。",
         "no_more": "没有更多留言。",
@@ -61,13 +66,20 @@ SAY: dict[str, dict[str, str]] = {
         "no_mailbox": "This phone has no mailbox. Goodbye.",
         "pin": "Please enter your PIN, then press pound.",
         "bad_pin": "Wrong PIN.",
-        "main": "You have {new} new and {saved} saved messages. Press 1 for new messages, 2 for saved messages.",
+        "main": "You have {new} new and {saved} saved messages. Press 1 for new messages, 2 for saved messages, "
+        "0 for greetings.",
         "options": "Press 1 to replay, 5 to call back, 7 to delete, 9 to save, pound for the next message.",
         "no_callback": "This message cannot be called back.",
         "forward_to": "Enter the mailbox number to forward to, then pound; star to cancel.",
         "forwarded": "Message forwarded.",
         "no_such_mailbox": "There is no such mailbox.",
         "target_full": "That mailbox is full.",
+        "greetings": "Press 1 to record the unavailable greeting, 2 the busy greeting, 3 a temporary greeting, "
+        "4 to erase the temporary greeting, star to go back.",
+        "record_greeting": "Record your greeting after the tone, then press pound.",
+        "greeting_saved": "Greeting saved.",
+        "greeting_erased": "Temporary greeting erased.",
+        "unable_greeting": "A greeting cannot be recorded now.",
         "deleted": "Message deleted.",
         "saved": "Message saved.",
         "no_more": "No more messages.",
@@ -189,6 +201,28 @@ class VoicemailService:
         if path.exists():
             store.repair_wav(path)
         self.message_recorded(mailbox, path, caller, caller_name)
+
+    def when_greeting_closed(self, number: str, kind: str, path: Path, keep: bool, tries: int = 0) -> None:
+        """Make a greeting recorded from the phone the mailbox's `kind` greeting once its file is closed."""
+        if not store.wav_closed(path) and tries < CLOSE_TRIES:
+            self.engine.call_later(
+                0.05, lambda: self.when_greeting_closed(number, kind, path, keep, tries + 1)
+            )
+            return
+        if not path.exists():
+            return
+        store.repair_wav(path)
+        mailbox = Mailbox.get_or_none(Mailbox.number == number)
+        if not keep or mailbox is None or store.wav_seconds(path) < store.MIN_SECONDS:
+            path.unlink(missing_ok=True)
+            return
+        final = path.with_name(f"{kind}.wav")
+        path.replace(final)
+        setattr(mailbox, f"greeting_{kind}", str(final.relative_to(self.media_dir)))
+        mailbox.save()
+        log.info(
+            "mailbox %s: %s greeting recorded from the phone (%.1f s)", number, kind, store.wav_seconds(final)
+        )
 
     def message_recorded(self, mailbox: Mailbox, path: Path | None, caller: str, caller_name: str) -> None:
         """A recording was closed: store it, light the lamp, send the email."""

@@ -395,3 +395,36 @@ def test_star97_forwards_a_message_to_another_mailbox_on_8(vm_box, phones, phone
     assert copy.path != original.path and len(messages(vm_box, "1002")) == 1
     call.hangup_now()
     phone_host.wait(lambda: call.disconnected, 5, "hang-up")
+
+
+def test_star97_records_a_temporary_greeting_from_the_phone_and_erases_it(
+    vm_box, phones, phone_host, tmp_path
+):
+    from telephony.models.voicemail import Mailbox
+
+    owner = phones("1003")
+    owner.play_path = audio.write_tone(tmp_path / "tone-1400.wav", 1400, seconds=30.0)
+    call = owner.call("*97")
+    phone_host.wait(lambda: call.confirmed and call.media_active, 10, "the mailbox menu to answer")
+    call.dialDtmf(PIN + "#")
+    phone_host.wait(lambda: call.recorded_seconds() > 1.0, 10, "the main menu")
+    call.dialDtmf("0")
+    phone_host.pump(300)
+    call.dialDtmf("3")
+    folder = vm_box.cfg.media_dir / "voicemail" / "1003" / "greetings"
+    phone_host.wait(lambda: (folder / ".temporary.part.wav").exists(), 20, "the greeting recording to start")
+    talk(phone_host, 2.0)
+    call.dialDtmf("#")
+
+    def greeting() -> str:
+        vm_box.db()
+        return Mailbox.get(Mailbox.number == "1003").greeting_temporary
+
+    wait_until(lambda: greeting() == "voicemail/1003/greetings/temporary.wav", 10, "the greeting to be kept")
+    recorded = audio.read_pcm(vm_box.cfg.media_dir / greeting())
+    assert 1.0 <= len(recorded) / 8000 <= 3.5 and audio.dominant(recorded, FREQS) == 1400
+    call.dialDtmf("4")
+    wait_until(lambda: greeting() == "", 15, "the temporary greeting to be erased")
+    assert not (folder / "temporary.wav").exists()
+    call.hangup_now()
+    phone_host.wait(lambda: call.disconnected, 5, "hang-up")
