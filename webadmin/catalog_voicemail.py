@@ -137,4 +137,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Mailbox {number} speaks the default greeting again.",
         "zh-CN": "语音信箱 {number} 已恢复默认问候语。",
     },
+    "voicemail.delete_mailbox_title": {"en": "Delete mailbox {number}", "zh-CN": "删除语音信箱 {number}"},
+    "voicemail.delete_mailbox_text": {
+        "en": "The mailbox, its greetings and its {count} messages are deleted for good.",
+        "zh-CN": "信箱、其问候语和 {count} 条留言将被永久删除。",
+    },
+    "voicemail.delete_mailbox_confirm": {"en": "Delete the mailbox", "zh-CN": "删除信箱"},
+    "voicemail.deleted": {"en": "Mailbox {number} deleted.", "zh-CN": "语音信箱 {number} 已删除。"},
 }

@@ -123,6 +123,8 @@ class VoicemailAdmin:
             store.delete_message(self.media_dir, message)
             gone += 1
         row.delete_instance()
+        for kind in ("unavailable", "busy", "temporary"):
+            (store.mailbox_dir(self.media_dir, number) / "greetings" / f"{kind}.wav").unlink(missing_ok=True)
         return gone
 
     @staticmethod

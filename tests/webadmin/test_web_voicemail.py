@@ -199,3 +199,14 @@ def test_a_greeting_is_uploaded_converted_played_and_set_back_to_the_default(
     assert response.status == 303 and not stored.exists()
     assert Mailbox.get(Mailbox.number == "1001").greeting_busy == ""
     assert [a for a, _, _ in audit_rows()] == ["voicemail.greeting_upload", "voicemail.greeting_delete"]
+
+
+def test_a_mailbox_is_deleted_with_its_messages_after_confirmation_and_audited(admin, message, config):
+    page = admin.get("/voicemail/1001/delete")
+    assert page.status == 200 and "Delete mailbox 1001" in page.text and "its 1 messages" in page.text
+    response = admin.submit("/voicemail/1001/delete", "/voicemail/1001/delete", {})
+    assert response.status == 303 and response.location == "/voicemail"
+    assert Mailbox.select().count() == 0 and VoicemailMessage.select().count() == 0
+    assert not (config.media_dir / message.path).exists()
+    assert audit_rows()[-1] == ("voicemail.delete", "1001", "messages=1")
+    assert admin.get("/voicemail/1001/delete").status == 404

@@ -30,6 +30,8 @@ def register(app: bottle.Bottle) -> None:
     app.route(f"/voicemail/{NUMBER}/edit", "GET", edit_form)
     app.route(f"/voicemail/{NUMBER}/edit", "POST", update)
     app.route(f"/voicemail/{NUMBER}", "GET", list_messages)
+    app.route(f"/voicemail/{NUMBER}/delete", "GET", confirm_delete_mailbox)
+    app.route(f"/voicemail/{NUMBER}/delete", "POST", delete_mailbox)
     app.route(f"/voicemail/{NUMBER}/greeting", "POST", upload_greeting, **{"pbx.max_body": UPLOAD_MAX_BODY})
     app.route(f"/voicemail/{NUMBER}/greeting/{KIND}.wav", "GET", greeting_audio)
     app.route(f"/voicemail/{NUMBER}/greeting/{KIND}/delete", "POST", delete_greeting)
@@ -136,6 +138,33 @@ def save_smtp() -> str:
     detail += f" user={values['smtp_user']!r} password={'changed' if values['smtp_password'] else 'kept'}"
     context.audit("voicemail.smtp", target="smtp", detail=detail)
     context.flash("success", "voicemail.smtp_saved")
+    context.redirect("/voicemail")
+
+
+@auth.require("admin")
+def confirm_delete_mailbox(number: str) -> str:
+    admin = _admin()
+    row = _mailbox(admin, number)
+    return context.render(
+        "callcenter/delete",
+        title=context.t("voicemail.delete_mailbox_title", number=row.number),
+        area="voicemail",
+        what=f"{row.number} · {row.email or '—'}",
+        text=context.t("voicemail.delete_mailbox_text", count=str(len(admin.messages(number)))),
+        action=f"/voicemail/{row.number}/delete",
+        back="/voicemail",
+        confirm=context.t("voicemail.delete_mailbox_confirm"),
+        error="",
+    )
+
+
+@auth.require("admin")
+def delete_mailbox(number: str) -> str:
+    admin = _admin()
+    _mailbox(admin, number)
+    gone = admin.delete(number)
+    context.audit("voicemail.delete", target=number, detail=f"messages={gone}")
+    context.flash("success", "voicemail.deleted", number=number)
     context.redirect("/voicemail")
 
 

@@ -35,6 +35,7 @@
         <td class="actions">
           <a class="btn btn-small" href="/voicemail/{{box.number}}">{{t('voicemail.messages')}}</a>
           <a class="btn btn-small" href="/voicemail/{{box.number}}/edit">{{t('common.edit')}}</a>
+          <a class="btn btn-small btn-danger-ghost" href="/voicemail/{{box.number}}/delete">{{t('common.delete')}}</a>
         </td>
       </tr>
     % end
