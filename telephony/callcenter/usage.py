@@ -98,5 +98,10 @@ def number_users(number: str) -> list[Phrase]:
 
 
 def queue_number_taken(number: str) -> bool:
-    """Return whether a queue is dialed as `number` (an extension or port must not take it)."""
-    return Queue.select().where(Queue.number == number).exists()
+    """Return whether a queue or a conference room is dialed as `number` (an extension or port must not take it)."""
+    from telephony.models import ConferenceRoom
+
+    return (
+        Queue.select().where(Queue.number == number).exists()
+        or ConferenceRoom.select().where(ConferenceRoom.number == number).exists()
+    )

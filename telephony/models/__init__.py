@@ -18,6 +18,7 @@ from telephony.models.callcenter import (
     Skill,
     SurveyScore,
 )
+from telephony.models.conference import CONFERENCE_MODELS, ConferenceRoom
 from telephony.models.db import database, open_database
 from telephony.models.ivr import IVR_MODELS, IvrFlow, IvrNode, IvrTrail
 from telephony.models.lines import PERMISSIONS, DialRule, InboundRoute, PortSetting, TrunkGroup
@@ -29,6 +30,8 @@ ALL_MODELS = [Setting, Extension, Cdr, CallLeg, AdminUser, WebSession, AuditLog]
 
 __all__ = [
     "ALL_MODELS",
+    "CONFERENCE_MODELS",
+    "ConferenceRoom",
     "VOICEMAIL_MODELS",
     "Mailbox",
     "VoicemailMessage",

@@ -60,12 +60,20 @@ def _m0005_ivr(db: peewee.Database) -> None:
         db.create_tables(schema_0005.TABLES, safe=True)
 
 
+def _m0006_conference(db: peewee.Database) -> None:
+    from telephony.models import schema_0006
+
+    with db.bind_ctx(schema_0006.TABLES):
+        db.create_tables(schema_0006.TABLES, safe=True)
+
+
 MIGRATIONS: list[tuple[int, Callable[[peewee.Database], None]]] = [
     (1, _m0001_initial),
     (2, _m0002_lines),
     (3, _m0003_callcenter),
     (4, _m0004_voicemail),
     (5, _m0005_ivr),
+    (6, _m0006_conference),
 ]
 
 

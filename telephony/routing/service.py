@@ -170,14 +170,16 @@ def validate_group(data: TrunkGroupInput, existing: TrunkGroup | None = None) ->
 
 
 def number_exists(number: str) -> bool:
-    """A number a call can be sent to: an extension, an FXS port, a call-center queue or an IVR."""
+    """A number a call can be sent to: an extension, an FXS port, a queue, an IVR or a conference room."""
     from telephony.models.callcenter import Queue
+    from telephony.models.conference import ConferenceRoom
 
     return (
         Extension.select().where(Extension.number == number).exists()
         or PortSetting.select().where(PortSetting.number == number).exists()
         or Queue.select().where(Queue.number == number).exists()
         or ivr_number_taken(number)
+        or ConferenceRoom.select().where(ConferenceRoom.number == number).exists()
     )
 
 
