@@ -602,6 +602,27 @@ IVR_FLOWS = Section(
     unique=("number",),
 )
 
+# --- voicemail: mailboxes (greetings and messages are files, not configuration) -------------------
+
+MAILBOXES = Section(
+    "mailboxes",
+    (
+        Field("number", WORD, REQUIRED, 'number of an extension or FXS port; quote it: "1001"'),
+        Field("pin", WORD, None, 'PIN, 4 to 12 digits (import only; stored hashed); quote it: "2468"'),
+        Field("pin_hash", PIN_HASH, None, "the PIN's hash as exported, instead of pin"),
+        Field("email", TEXT, "", "where new messages are mailed (empty: no email)"),
+        Field("max_message_seconds", Int(5, 3600), 120, "longest message, seconds"),
+        Field("max_messages", Int(1, 1000), 50, "most messages kept"),
+        Field("on_no_answer", BOOL, True, "unanswered (or unreachable) calls go to the mailbox"),
+        Field("on_busy", BOOL, True, "calls while busy go to the mailbox"),
+        Field("attach_audio", BOOL, True, "the email carries the recording"),
+        Field("enabled", BOOL, True, "false: no deposits, no menu"),
+    ),
+    "voicemail boxes; mailboxes missing from the list are deleted (refused while they hold messages)",
+    many=True,
+    unique=("number",),
+)
+
 # In apply order: settings first, so extensions hash their secrets with the new realm; then what
 # others refer to before what refers to it (numbers before queues and routes, skills and pause
 # codes before agents, agents before queues, queues before the routes that may go to them, trunk
@@ -619,6 +640,7 @@ SECTIONS: tuple[Section, ...] = (
     INBOUND_ROUTES,
     DIAL_RULES,
     CUSTOMERS,
+    MAILBOXES,
 )
 
 

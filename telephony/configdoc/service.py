@@ -1065,6 +1065,76 @@ def apply_ivr_flows(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
     return counts
 
 
+# --- voicemail -------------------------------------------------------------------------------------
+
+
+def _mailbox_item(m: Any) -> dict[str, Any]:
+    return {
+        "number": m.number,
+        "pin_hash": m.pin_hash,
+        "email": m.email,
+        "max_message_seconds": m.max_message_seconds,
+        "max_messages": m.max_messages,
+        "on_no_answer": bool(m.on_no_answer),
+        "on_busy": bool(m.on_busy),
+        "attach_audio": bool(m.attach_audio),
+        "enabled": bool(m.enabled),
+    }
+
+
+def export_mailboxes() -> list[dict[str, Any]]:
+    """Every mailbox with its PIN's hash (never a PIN)."""
+    from telephony.models.voicemail import Mailbox
+
+    return [_mailbox_item(m) for m in Mailbox.select().order_by(Mailbox.number)]
+
+
+def apply_mailboxes(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
+    """Replace the mailboxes; one that holds messages is never deleted (recordings are not config)."""
+    from telephony.models.voicemail import Mailbox, VoicemailMessage
+    from telephony.voicemail import messages as _texts  # noqa: F401 - registers config.mailbox.*
+    from telephony.voicemail.admin import EMAIL_RE, PIN_RE
+
+    counts = Counts()
+    existing = {m.number: m for m in Mailbox.select().order_by(Mailbox.number)}
+    wanted = {item["number"] for item in items}
+    for number, row in existing.items():
+        if number in wanted:
+            continue
+        held = VoicemailMessage.select().where(VoicemailMessage.mailbox == row).count()
+        if held:
+            raise ctx.error("mailboxes", "config.mailbox.has_messages", number=number, count=held)
+        row.delete_instance()
+        counts.deleted += 1
+    for i, item in enumerate(items):
+        path = f"mailboxes[{i}]"
+        number = item["number"]
+        if not dialable_exists(number):
+            raise ctx.error(f"{path}.number", "config.mailbox.number", number=number)
+        if item["pin"] is not None and item["pin_hash"] is not None:
+            raise ctx.error(f"{path}.pin", "config.agent.pin_and_hash")
+        if item["pin_hash"] is None and not PIN_RE.fullmatch(item["pin"] or ""):
+            raise ctx.error(f"{path}.pin", "config.mailbox.pin")
+        if item["email"] and not EMAIL_RE.fullmatch(item["email"]):
+            raise ctx.error(f"{path}.email", "config.mailbox.email")
+        row = existing.get(number)
+        if item["pin"] is None:
+            pin_hash = item["pin_hash"]
+        elif row is not None and row.check_pin(item["pin"]):
+            pin_hash = row.pin_hash  # the same PIN: keep its hash (and salt)
+        else:
+            pin_hash = hash_pin(item["pin"])
+        new = {k: v for k, v in item.items() if k != "pin"} | {"pin_hash": pin_hash}
+        same = row is not None and _mailbox_item(row) == new
+        if not same:
+            target = row if row is not None else Mailbox(number=number)
+            for key, value in new.items():
+                setattr(target, key, value)
+            target.save()
+        _changed(counts, row, same)
+    return counts
+
+
 def check_kept_references(ctx: ImportContext) -> None:
     """Refuse an import that took away a number a kept section (left out of the document) still uses.
 
@@ -1119,6 +1189,7 @@ HANDLERS: dict[str, SectionHandler] = {
         SectionHandler(schema.INBOUND_ROUTES, export_inbound_routes, apply_inbound_routes),
         SectionHandler(schema.DIAL_RULES, export_dial_rules, apply_dial_rules),
         SectionHandler(schema.CUSTOMERS, export_customers, apply_customers),
+        SectionHandler(schema.MAILBOXES, export_mailboxes, apply_mailboxes),
     )
 }
 assert set(HANDLERS) == {s.name for s in schema.SECTIONS}, "every schema section needs a handler"

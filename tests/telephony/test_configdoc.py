@@ -106,6 +106,7 @@ def test_export_of_an_empty_box_has_version_default_settings_and_no_extensions(d
         "inbound_routes": [],
         "dial_rules": [],
         "customers": [],
+        "mailboxes": [],
     }
 
 
@@ -513,6 +514,7 @@ def test_line_tables_round_trip_exactly_and_a_reimport_changes_nothing(doc_db):
         "inbound_routes": (0, 0, 0, 3),
         "dial_rules": (0, 0, 0, 3),
         "customers": (0, 0, 0, 0),
+        "mailboxes": (0, 0, 0, 0),
     }
 
 
