@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 from telephony import boxconfig
 from telephony.control.server import ControlServer
@@ -14,6 +15,9 @@ from telephony.engine import Engine
 from telephony.errors import ConfigError
 from telephony.lines.control import sim_routes
 from telephony.models import open_database
+
+if TYPE_CHECKING:
+    from telephony.conference.service import ConferenceService
 
 log = logging.getLogger("pbx-core")
 
@@ -128,6 +132,21 @@ def start_ivr(engine: Engine, server: ControlServer) -> None:
         server.engine_routes["POST /ivr/clock"] = "ivr_clock"
 
 
+def start_conference(engine: Engine, server: ControlServer) -> ConferenceService | None:
+    """Serve conference rooms and their control routes; a failure leaves calls up."""
+    from telephony.conference.service import ENGINE_ROUTES, ConferenceService
+
+    try:
+        service = ConferenceService(engine)
+    except Exception:  # the rest of the box keeps working without conferences; the log says why
+        log.exception("conferences could not be started: running without them")
+        return None
+    engine.services.append(service)
+    engine.handlers.update(service.engine_handlers())
+    server.engine_routes.update(ENGINE_ROUTES)
+    return service
+
+
 def start_voicemail(engine: Engine) -> None:
     """Serve `*97` and no-answer/busy forwarding to mailboxes; a failure leaves calls up."""
     from telephony.voicemail.notify import EmailNotifier
@@ -190,6 +209,7 @@ def main() -> int:
     start_voicemail(engine)
     server = build_control(engine)
     start_ivr(engine, server)
+    conference = start_conference(engine, server)
     server.start()
 
     def stop(signum: int, _frame: object) -> None:
@@ -202,6 +222,8 @@ def main() -> int:
         engine.run()
     finally:
         server.stop()
+        if conference is not None:
+            conference.close()  # its music and tone players must go before libDestroy
         engine.stop()
     log.info("pbx-core stopped")
     return 0

@@ -1,0 +1,146 @@
+"""End to end: callers dial a conference room through the running box with real pjsua2 phones.
+
+Each phone plays its own tone; what each phone hears is measured (Goertzel): every participant
+hears every other and never itself; a wrong PIN is refused; kick and mute from the control API.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support import audio
+
+SECRET = "Secr3tPass9"
+PIN = "1234"
+MODERATOR_PIN = "9999"
+ROOM = "7100"
+OPEN_ROOM = "7101"
+FREQS = {"1001": 600, "1002": 1000, "1003": 1400}
+
+
+@pytest.fixture(scope="module")
+def conf_box(tmp_path_factory):
+    from tests.support.box import Box
+
+    box = Box(tmp_path_factory.mktemp("conference"), rtp_port=29800).start()
+    for number in FREQS:
+        box.add_extension(number, SECRET, f"Phone {number}")
+    box.db()
+    from telephony.models import ConferenceRoom, Setting
+
+    Setting.set_value("prompt_language", "en")
+    room = ConferenceRoom(number=ROOM, name="Team")
+    room.set_pin(PIN)
+    room.set_moderator_pin(MODERATOR_PIN)
+    room.save()
+    ConferenceRoom.create(number=OPEN_ROOM, name="Open", music_when_alone=False)
+    yield box
+    box.stop()
+
+
+@pytest.fixture
+def tones(tmp_path):
+    return {n: audio.write_tone(tmp_path / f"tone-{f}.wav", f, seconds=60.0) for n, f in FREQS.items()}
+
+
+@pytest.fixture
+def phones(phone_host, conf_box, tmp_path, tones):
+    def make(number: str):
+        phone = phone_host.phone(conf_box.sip, number, SECRET)
+        phone.record_dir = tmp_path
+        phone.play_path = tones[number]
+        phone_host.wait(lambda: phone.registered, 10, f"{number} registered")
+        return phone
+
+    yield make
+    phone_host.drop_phones()
+
+
+def heard(call, phone_host, seconds: float = 1.0):
+    start = call.recorded_seconds()
+    phone_host.wait(lambda: call.recorded_seconds() > start + seconds, 10, "audio at the phone")
+    return audio.read_pcm(call.record_path)[-int(audio.RATE * seconds) :]
+
+
+def participants(box, room: str = ROOM) -> list[str]:
+    rooms = {r["number"]: r for r in box.control.get("/conference/rooms")}
+    return [p["caller"] for p in rooms[room]["participants"]]
+
+
+def join(phone, phone_host, room: str = ROOM, pin: str | None = PIN):
+    call = phone.call(room)
+    phone_host.wait(lambda: call.confirmed and call.media_active, 10, f"room {room} to answer")
+    if pin is not None:
+        phone_host.pump(300)
+        call.dialDtmf(pin + "#")
+    return call
+
+
+def wait_in_room(box, phone_host, numbers: set[str], room: str = ROOM) -> None:
+    phone_host.wait(lambda: set(participants(box, room)) == numbers, 20, f"{sorted(numbers)} in room {room}")
+
+
+def assert_hears(call, phone_host, own: str, present: list[str], absent: list[str]) -> None:
+    samples = heard(call, phone_host, 1.0)
+    power = {n: audio.goertzel(samples, FREQS[n]) for n in FREQS}
+    for n in present:
+        assert power[n] > 0.005, f"{own} does not hear {n}: {power}"
+    for n in [own, *absent]:
+        assert power[n] < 0.1 * min(power[p] for p in present), f"{own} hears {n}: {power}"
+
+
+def test_three_phones_join_with_the_pin_and_each_hears_the_other_two_but_not_itself(
+    conf_box, phones, phone_host
+):
+    calls = {}
+    for number in FREQS:
+        calls[number] = join(phones(number), phone_host)
+    wait_in_room(conf_box, phone_host, set(FREQS))
+    phone_host.pump(600)  # past the entry tones
+    for number, call in calls.items():
+        assert_hears(call, phone_host, number, [n for n in FREQS if n != number], [])
+
+
+def test_wrong_pin_is_refused_and_never_joins(conf_box, phones, phone_host):
+    call = join(phones("1001"), phone_host, pin="0000")
+    phone_host.pump(500)
+    call.dialDtmf("5555#")
+    phone_host.pump(500)
+    call.dialDtmf("7777#")
+    phone_host.wait(lambda: call.disconnected, 40, "the box to hang up after three wrong PINs")
+    assert participants(conf_box) == []
+
+
+def test_kick_ends_that_call_and_the_others_keep_talking(conf_box, phones, phone_host):
+    calls = {number: join(phones(number), phone_host) for number in FREQS}
+    wait_in_room(conf_box, phone_host, set(FREQS))
+    conf_box.control.post("/conference/kick", {"room": ROOM, "participant": "1003"})
+    phone_host.wait(lambda: calls["1003"].disconnected, 10, "the kicked call to end")
+    wait_in_room(conf_box, phone_host, {"1001", "1002"})
+    phone_host.pump(800)  # past the exit tone
+    assert_hears(calls["1001"], phone_host, "1001", ["1002"], ["1003"])
+    assert_hears(calls["1002"], phone_host, "1002", ["1001"], ["1003"])
+
+
+def test_mute_stops_that_participants_audio_reaching_the_others(conf_box, phones, phone_host):
+    calls = {number: join(phones(number), phone_host) for number in FREQS}
+    wait_in_room(conf_box, phone_host, set(FREQS))
+    conf_box.control.post("/conference/mute", {"room": ROOM, "participant": "1001"})
+    rooms = {r["number"]: r for r in conf_box.control.get("/conference/rooms")}
+    assert [p["muted"] for p in rooms[ROOM]["participants"] if p["caller"] == "1001"] == [True]
+    phone_host.pump(800)
+    assert_hears(calls["1002"], phone_host, "1002", ["1003"], ["1001"])
+    assert_hears(calls["1003"], phone_host, "1003", ["1002"], ["1001"])
+    assert_hears(calls["1001"], phone_host, "1001", ["1002", "1003"], [])  # a muted one still hears
+    conf_box.control.post("/conference/unmute", {"room": ROOM, "participant": "1001"})
+    phone_host.pump(800)
+    assert_hears(calls["1002"], phone_host, "1002", ["1001", "1003"], [])
+
+
+def test_room_without_pin_joins_directly(conf_box, phones, phone_host):
+    a = join(phones("1001"), phone_host, room=OPEN_ROOM, pin=None)
+    b = join(phones("1002"), phone_host, room=OPEN_ROOM, pin=None)
+    wait_in_room(conf_box, phone_host, {"1001", "1002"}, OPEN_ROOM)
+    phone_host.pump(600)
+    assert_hears(a, phone_host, "1001", ["1002"], ["1003"])
+    assert_hears(b, phone_host, "1002", ["1001"], ["1003"])
