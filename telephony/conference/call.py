@@ -63,6 +63,12 @@ class ConferenceCall(VoicemailCall):
         elif not self.role:
             self._pin_key(digit)
 
+    def bridge(self) -> None:
+        """A media update (re-INVITE) may replace the stream: connect it to the room again."""
+        room = self.service.rooms.get(self.room_number)
+        if self.joined and room is not None:
+            room.reconnect(self)
+
     def closing(self) -> None:
         if self.joined:
             self.joined = False

@@ -87,6 +87,23 @@ class Room:
         if not self.participants:
             self.service.room_empty(self)
 
+    def reconnect(self, call: ConferenceCall) -> None:
+        """Connect `call`'s (possibly new) stream to the others again, keeping mutes."""
+        med = call.a.media()
+        if med is None:
+            return
+        for other in self.participants:
+            other_med = other.a.media()
+            if other is call or other_med is None:
+                continue
+            try:
+                if not call.muted:
+                    med.startTransmit(other_med)
+                if not other.muted:
+                    other_med.startTransmit(med)
+            except pj.Error as exc:
+                log.warning("room %s: cannot reconnect %s: %s", self.number, call.caller, exc.info())
+
     def set_muted(self, call: ConferenceCall, muted: bool) -> None:
         """Stop (or restart) `call`'s audio reaching the others."""
         call.muted = muted

@@ -48,6 +48,7 @@ ENGINE_ROUTES = {
     "POST /conference/unmute": "conf_unmute",
     "POST /conference/kick": "conf_kick",
     "POST /conference/lock": "conf_lock",
+    "POST /conference/dial": "conf_dial",
 }
 
 
@@ -168,6 +169,20 @@ class ConferenceService:
         ConferenceRoom.update(locked=locked).where(ConferenceRoom.number == number).execute()
         return {"ok": True, "locked": locked}
 
+    def dial(self, args: dict) -> dict:
+        """Invite `number` into `room`: ring it, join it on answer; return the new call's id."""
+        from telephony.conference.dialout import DialOutCall
+
+        row = self.room_row(str(args.get("room", "")))
+        if row is None:
+            raise NoSuchRoom(f"no room {args.get('room')!r}")
+        number = str(args.get("number", "")).strip()
+        if not number or not number.lstrip("+").isdigit():
+            raise ValueError(f"{number!r} is not a phone number")
+        call = DialOutCall(self, number, row.number, row.name)
+        call.invite()
+        return {"ok": True, "id": call.uniqueid}
+
     def engine_handlers(self) -> dict[str, Any]:
         return {
             "conf_rooms": self.list_rooms,
@@ -175,4 +190,5 @@ class ConferenceService:
             "conf_unmute": lambda args: self.mute(args, False),
             "conf_kick": self.kick,
             "conf_lock": self.lock,
+            "conf_dial": self.dial,
         }

@@ -144,3 +144,17 @@ def test_room_without_pin_joins_directly(conf_box, phones, phone_host):
     phone_host.pump(600)
     assert_hears(a, phone_host, "1001", ["1002"], ["1003"])
     assert_hears(b, phone_host, "1002", ["1001"], ["1003"])
+
+
+def test_dial_out_rings_a_phone_and_joins_it_to_the_room_on_answer(conf_box, phones, phone_host):
+    a = join(phones("1001"), phone_host)
+    wait_in_room(conf_box, phone_host, {"1001"})
+    invited = phones("1002")
+    conf_box.control.post("/conference/dial", {"room": ROOM, "number": "1002"})
+    phone_host.wait(
+        lambda: invited.incoming and invited.incoming[-1].confirmed, 10, "the invited phone to answer"
+    )
+    wait_in_room(conf_box, phone_host, {"1001", "1002"})
+    phone_host.pump(600)
+    assert_hears(a, phone_host, "1001", ["1002"], ["1003"])
+    assert_hears(invited.incoming[-1], phone_host, "1002", ["1001"], ["1003"])
