@@ -15,6 +15,7 @@ PIN = "1234"
 MODERATOR_PIN = "9999"
 ROOM = "7100"
 OPEN_ROOM = "7101"
+SMALL_ROOM = "7102"
 FREQS = {"1001": 600, "1002": 1000, "1003": 1400}
 
 
@@ -34,6 +35,7 @@ def conf_box(tmp_path_factory):
     room.set_moderator_pin(MODERATOR_PIN)
     room.save()
     ConferenceRoom.create(number=OPEN_ROOM, name="Open", music_when_alone=False)
+    ConferenceRoom.create(number=SMALL_ROOM, name="Small", max_participants=1)
     yield box
     box.stop()
 
@@ -158,3 +160,47 @@ def test_dial_out_rings_a_phone_and_joins_it_to_the_room_on_answer(conf_box, pho
     phone_host.pump(600)
     assert_hears(a, phone_host, "1001", ["1002"], ["1003"])
     assert_hears(invited.incoming[-1], phone_host, "1002", ["1001"], ["1003"])
+
+
+def test_moderator_keys_kick_the_last_joined_and_lock_and_star_1_mutes_oneself(conf_box, phones, phone_host):
+    moderator = join(phones("1001"), phone_host, pin=MODERATOR_PIN)
+    wait_in_room(conf_box, phone_host, {"1001"})
+    member = join(phones("1002"), phone_host)
+    wait_in_room(conf_box, phone_host, {"1001", "1002"})
+    p3 = phones("1003")
+    last = join(p3, phone_host)
+    wait_in_room(conf_box, phone_host, {"1001", "1002", "1003"})
+    rooms = {r["number"]: r for r in conf_box.control.get("/conference/rooms")}
+    assert {p["caller"]: p["role"] for p in rooms[ROOM]["participants"]}["1001"] == "moderator"
+
+    member.dialDtmf("*7")  # not a moderator: nothing happens
+    member.dialDtmf("*1")
+    phone_host.wait(
+        lambda: (
+            [p["muted"] for p in conf_box.control.get("/conference/rooms")[0]["participants"]]
+            == [
+                False,
+                True,
+                False,
+            ]
+        ),
+        10,
+        "*1 to mute 1002",
+    )
+    moderator.dialDtmf("*7")
+    phone_host.wait(lambda: last.disconnected, 10, "*7 to kick the last joined")
+    wait_in_room(conf_box, phone_host, {"1001", "1002"})
+
+    moderator.dialDtmf("*5")
+    phone_host.wait(lambda: conf_box.control.get("/conference/rooms")[0]["locked"], 10, "*5 to lock the room")
+    refused = join(p3, phone_host)
+    phone_host.wait(lambda: refused.disconnected, 30, "a locked room to refuse the caller")
+    assert set(participants(conf_box)) == {"1001", "1002"}
+
+
+def test_a_full_room_refuses_the_next_caller(conf_box, phones, phone_host):
+    join(phones("1001"), phone_host, room=SMALL_ROOM, pin=None)
+    wait_in_room(conf_box, phone_host, {"1001"}, SMALL_ROOM)
+    second = join(phones("1002"), phone_host, room=SMALL_ROOM, pin=None)
+    phone_host.wait(lambda: second.disconnected, 30, "a full room to refuse the caller")
+    assert participants(conf_box, SMALL_ROOM) == ["1001"]
