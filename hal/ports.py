@@ -10,6 +10,7 @@ from __future__ import annotations
 import abc
 import collections
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 SAMPLE_RATE = 8000
@@ -43,11 +44,14 @@ class AudioChannel:
         self.frames_out = 0
         self.underruns = 0
         self.dropped = 0  # frames pushed out of a full queue while its reader was reading
+        self.tap: Callable[[bytes], None] | None = None  # sees each frame from the line (DTMF detection)
         self._read_at = -depth - 1  # frames_in when the core last read (long ago: not reading)
         self._taken_at = -depth - 1  # frames_out when the line last took a frame
 
     # line side (driver / simulator)
     def put_from_line(self, frame: bytes) -> None:
+        if self.tap is not None:
+            self.tap(frame)
         if len(self._from_line) == self.depth and self.frames_in - self._read_at <= self.depth:
             self.dropped += 1
         self._from_line.append(frame)
@@ -114,6 +118,9 @@ class Port(abc.ABC):
         self.name = name
         self.audio = AudioChannel()
         self.fault: str | None = None
+        # Set by the core while a call wants the keys the far end presses (an IVR, a queue's
+        # callback key): the port then detects in-band DTMF on what the line sends and posts Digit.
+        self.listen_digits = False
 
     @property
     def faulty(self) -> bool:

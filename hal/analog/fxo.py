@@ -22,13 +22,14 @@ from collections.abc import Callable
 from typing import Any
 
 from hal.analog import callerid
-from hal.analog.dtmf import DIGITS, dtmf_frames
+from hal.analog.dtmf import DIGITS, DtmfDetector, dtmf_frames
 from hal.analog.supervision import CadenceDetector, RingDetector, disconnect_tones
 from hal.country import CountryProfile, caller_id_standard
 from hal.drivers.si3050 import DaaStatus, Si3050
 from hal.errors import InvalidState, PortFault
 from hal.events import (
     CallerId,
+    Digit,
     Disconnect,
     HalEvent,
     LineHealth,
@@ -77,6 +78,7 @@ class AnalogFxoPort(FxoPort):
         self._rings = RingDetector()
         self._cid = callerid.CallerIdReceiver()
         self._busy = CadenceDetector(disconnect_tones(country))
+        self._dtmf = DtmfDetector()  # keys the far end presses, while listen_digits is on
         self._signal: collections.deque[bytes] = collections.deque()
         self.seized = False
         self._inbound = False
@@ -183,6 +185,10 @@ class AnalogFxoPort(FxoPort):
                     tone = self._busy.feed(rx)
                     if tone:
                         self._disconnect(f"{tone}-tone")
+                    elif self.listen_digits:
+                        digit = self._dtmf.feed(rx)
+                        if digit:
+                            self.post(Digit(self.name, digit, mode="dtmf"))
             else:
                 self._ringing(now, status)
                 message = self._cid.feed(rx)

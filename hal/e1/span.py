@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from hal import events
+from hal.analog.dtmf import DtmfDetector
 from hal.e1 import pri  # noqa: F401  registers the 'pri' signalling
 from hal.e1.errors import SpanNotReady, UnknownCall
 from hal.e1.signalling import SIGNALLINGS, ChannelPool, Signalling, b_to_ts
@@ -63,6 +64,25 @@ class BChannel(E1Channel):
     def __init__(self, name: str, b: int, span: Span) -> None:
         super().__init__(name)
         self.b, self.timeslot, self._span = b, b_to_ts(b), span
+
+    @property
+    def listen_digits(self) -> bool:
+        return self.audio.tap is not None
+
+    @listen_digits.setter
+    def listen_digits(self, on: bool) -> None:
+        """Detect in-band DTMF in what the carrier sends on this channel and post Digit events."""
+        if not on:
+            self.audio.tap = None
+            return
+        detector = DtmfDetector()
+
+        def tap(frame: bytes) -> None:
+            digit = detector.feed(frame)
+            if digit:
+                self._span.post(events.Digit(self.name, digit, mode="dtmf"))
+
+        self.audio.tap = tap
 
     @property
     def call_ref(self) -> int | None:

@@ -94,6 +94,14 @@ class PortLeg(CallLeg):
     def media(self) -> pj.AudioMedia | None:
         return self.lines.media.get(self.peer)
 
+    def release(self, cause: int) -> None:
+        super().release(cause)
+        self.lines.stop_digits(self)
+
+    def _report_end(self, cause: int) -> None:
+        self.lines.stop_digits(self)
+        super()._report_end(cause)
+
 
 class FxsLeg(PortLeg):
     """An analog phone. Its hook events come through LineService's per-port state."""

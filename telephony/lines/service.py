@@ -22,6 +22,7 @@ from telephony.calls.legs import (
     E1Leg,
     FxoLeg,
     FxsLeg,
+    PortLeg,
     SipLeg,
 )
 from telephony.calls.line import LineCall
@@ -73,6 +74,7 @@ class LineService:
         self.hunt_last: dict[str, str] = {}  # trunk group name -> member used last (round-robin)
         self.e1_calls: dict[tuple[str, int], E1Leg] = {}
         self.span_up: dict[str, bool] = {}
+        self.digit_legs: dict[str, CallLeg] = {}  # FXO/E1 port -> the leg whose call hears its keys
 
     # --- life cycle -------------------------------------------------------------------------
 
@@ -125,6 +127,8 @@ class LineService:
         port = event.port
         if port in self.fxs:
             self._fxs_event(self.fxs[port], event)
+        elif isinstance(event, ev.Digit):
+            self._line_digit(event)
         elif isinstance(event, ev.RingStart | ev.CallerId | ev.RingStop | ev.Disconnect):
             self._fxo_event(port, event)
         elif isinstance(event, ev.E1Setup):
@@ -135,6 +139,37 @@ class LineService:
             self._span_event(event)
         elif isinstance(event, ev.PortFaulted):
             log.warning("port %s faulted: %s", port, event.reason)
+
+    # --- keys from the PSTN and the carrier (in-band DTMF) ---------------------------------------
+
+    def listen_digits(self, leg: CallLeg) -> None:
+        """Detect the keys pressed at the far end of an FXO line or E1 channel and give them to the
+        leg's call (its `on_line_digit`); analog phones' keys always arrive (FXS dial path)."""
+        if not isinstance(leg, PortLeg) or leg.peer in self.fxs:
+            return
+        if leg.peer not in self.board.ports and isinstance(leg, E1Leg):
+            leg.media()  # an inbound E1 leg learns its B-channel name
+        port = self.board.ports.get(leg.peer)
+        if port is None:
+            return
+        port.listen_digits = True
+        self.digit_legs[leg.peer] = leg
+        log.debug("%s: listening for the far end's keys", leg.peer)
+
+    def stop_digits(self, leg: CallLeg) -> None:
+        if self.digit_legs.get(leg.peer) is leg:
+            del self.digit_legs[leg.peer]
+            port = self.board.ports.get(leg.peer)
+            if port is not None:
+                port.listen_digits = False
+
+    def _line_digit(self, event: ev.Digit) -> None:
+        leg = self.digit_legs.get(event.port)
+        if leg is None or leg.ended:
+            return
+        handler = getattr(leg.call, "on_line_digit", None)
+        if handler is not None:
+            handler(leg, event.digit)
 
     # --- FXS --------------------------------------------------------------------------------
 
@@ -230,6 +265,7 @@ class LineService:
         service = self.engine.service_for(digits)
         if service is not None:
             call.hand_over()  # the service's own call record takes the caller leg
+            self.listen_digits(call.a)  # IVRs, queues, voicemail: the caller's keys matter
             service.enter(call.a, call.caller, call.caller_name, digits)
             return
         route = dialplan.resolve(digits, permission)

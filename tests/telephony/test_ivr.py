@@ -180,6 +180,7 @@ def ivr_box(tmp_path_factory, lookup_url):
     from telephony.routing.service import InboundRouteInput, RoutingService
 
     RoutingService(box.control).save_route(InboundRouteInput(trunk="e1", did="95599", destination="7000"))
+    RoutingService(box.control).save_route(InboundRouteInput(trunk="fxo1", destination="7000"))
     box.control.reload()  # the queues, agents and ports
     yield box
     box.stop()
@@ -492,7 +493,9 @@ def test_ivr_goto_voicemail_lets_the_caller_leave_a_message(ivr_box, phones, pho
     assert steps(row) == [("vm", "")] and row.outcome == "voicemail:1012"
 
 
-def test_ivr_a_carrier_call_on_the_e1_reaches_the_ivr_by_its_inbound_route(ivr_box, phone_host, clock):
+def test_ivr_a_carrier_call_on_the_e1_reaches_the_ivr_by_its_inbound_route_and_its_keys_are_heard(
+    ivr_box, phone_host, clock, tmp_path
+):
     clock(DAY)
     wait_until(
         lambda: any(r["name"] == "e1" and r.get("routing") for r in ivr_box.control.get("/ports")),
@@ -511,10 +514,20 @@ def test_ivr_a_carrier_call_on_the_e1_reaches_the_ivr_by_its_inbound_route(ivr_b
         "the IVR to answer the carrier (CONNECT)",
     )
     at_node(ivr_box, phone_host, "main")
+    # The caller presses 2 on a PSTN phone: in-band DTMF on the B-channel, detected in the HAL path.
+    from hal.analog.dtmf import dtmf_samples
+    from hal.sim.listen import write_wav
+
+    row = next(r for r in ivr_box.control.get("/sim/ports")["result"] if r["name"] == "e1")
+    channel = next(c["channel"] for c in row["far_end"]["calls"] if c["call_id"] == carrier_call)
+    keys = tmp_path / "key2.wav"
+    write_wav(keys, dtmf_samples("2").tobytes())
+    sim(ivr_box, "play", port=f"e1/{channel}", file=str(keys))
+    at_node(ivr_box, phone_host, "orders")
     sim(ivr_box, "e1_hangup", call=carrier_call)
     wait_until(lambda: len(trails(ivr_box, "13912345678")) > before, 10, "the E1 caller's trail")
     row = trails(ivr_box, "13912345678")[-1]
-    assert steps(row) == [("hours", ""), ("main", "")] and row.outcome == "caller-hangup"
+    assert steps(row)[:2] == [("hours", ""), ("main", "2")] and row.outcome == "caller-hangup"
 
 
 def test_ivr_day_night_code_from_a_phone_forces_night_then_back_to_business_hours(
@@ -566,3 +579,22 @@ def test_ivr_goto_another_ivr_continues_in_that_flow_with_one_trail(ivr_box, pho
         ("7000", "main"),
     ]
     assert row.flow == "7500" and row.outcome == "caller-hangup"
+
+
+def test_ivr_a_pstn_caller_on_an_fxo_line_walks_the_menu_with_in_band_dtmf(
+    ivr_box, phone_host, clock, tmp_path
+):
+    from hal.analog.dtmf import dtmf_samples
+    from hal.sim.listen import write_wav
+
+    clock(DAY)
+    before = len(trails(ivr_box, "13700001111"))
+    sim(ivr_box, "ring", port="fxo1", cid_number="13700001111")
+    at_node(ivr_box, phone_host, "main")
+    keys = tmp_path / "key2.wav"
+    write_wav(keys, dtmf_samples("2").tobytes())
+    sim(ivr_box, "play", port="fxo1", file=str(keys))  # the PSTN caller presses 2
+    at_node(ivr_box, phone_host, "orders")
+    sim(ivr_box, "pstn_hangup", port="fxo1")
+    wait_until(lambda: len(trails(ivr_box, "13700001111")) > before, 15, "the FXO caller's trail")
+    assert steps(trails(ivr_box, "13700001111")[-1])[:2] == [("hours", ""), ("main", "2")]
