@@ -16,6 +16,8 @@ MODERATOR_PIN = "9999"
 ROOM = "7100"
 OPEN_ROOM = "7101"
 SMALL_ROOM = "7102"
+BIG_ROOM = "7103"
+SIPP_LEGS = 58  # with two measuring phones: 60 participants, the minimum
 FREQS = {"1001": 600, "1002": 1000, "1003": 1400}
 
 
@@ -36,6 +38,7 @@ def conf_box(tmp_path_factory):
     room.save()
     ConferenceRoom.create(number=OPEN_ROOM, name="Open", music_when_alone=False)
     ConferenceRoom.create(number=SMALL_ROOM, name="Small", max_participants=1)
+    ConferenceRoom.create(number=BIG_ROOM, name="Big", max_participants=60, music_when_alone=False)
     yield box
     box.stop()
 
@@ -204,3 +207,48 @@ def test_a_full_room_refuses_the_next_caller(conf_box, phones, phone_host):
     second = join(phones("1002"), phone_host, room=SMALL_ROOM, pin=None)
     phone_host.wait(lambda: second.disconnected, 30, "a full room to refuse the caller")
     assert participants(conf_box, SMALL_ROOM) == ["1001"]
+
+
+def test_sixty_party_room_with_sipp_legs_mixes_audio_and_a_kick_removes_a_leg(conf_box, phones, phone_host):
+    import socket
+    import subprocess
+    from pathlib import Path
+
+    from tests.support.box import free_port
+
+    a = join(phones("1001"), phone_host, room=BIG_ROOM, pin=None)
+    b = join(phones("1002"), phone_host, room=BIG_ROOM, pin=None)
+    wait_in_room(conf_box, phone_host, {"1001", "1002"}, BIG_ROOM)
+    scenario = Path(__file__).resolve().parents[1] / "sipp" / "queue_caller.xml"  # call, hold, BYE
+    port = free_port(socket.SOCK_DGRAM)
+    sipp = subprocess.Popen(
+        ["sipp", conf_box.sip, "-sf", str(scenario), "-i", "127.0.0.1", "-p", str(port), "-s", BIG_ROOM]
+        + ["-key", "caller", "1003", "-au", "1003", "-ap", SECRET, "-d", "60000"]
+        + ["-m", str(SIPP_LEGS), "-l", str(SIPP_LEGS), "-r", "4"]  # 16 requests/s: under the edge's flood ban
+        + ["-timeout", "120s", "-recv_timeout", "20000", "-nostdin", "-trace_err"],
+        cwd=conf_box.cfg.data_dir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        phone_host.wait(
+            lambda: len(participants(conf_box, BIG_ROOM)) == SIPP_LEGS + 2, 45, "60 participants in the room"
+        )
+        phone_host.pump(600)
+        assert_hears(a, phone_host, "1001", ["1002"], ["1003"])
+        assert_hears(b, phone_host, "1002", ["1001"], ["1003"])
+
+        rooms = {r["number"]: r for r in conf_box.control.get("/conference/rooms")}
+        leg = next(p["id"] for p in rooms[BIG_ROOM]["participants"] if p["caller"] == "1003")
+        conf_box.control.post("/conference/kick", {"room": BIG_ROOM, "participant": leg})
+        phone_host.wait(
+            lambda: len(participants(conf_box, BIG_ROOM)) == SIPP_LEGS + 1, 10, "the kicked leg to leave"
+        )
+        rooms = {r["number"]: r for r in conf_box.control.get("/conference/rooms")}
+        assert leg not in [p["id"] for p in rooms[BIG_ROOM]["participants"]]
+        phone_host.pump(800)
+        assert_hears(a, phone_host, "1001", ["1002"], ["1003"])
+        assert_hears(b, phone_host, "1002", ["1001"], ["1003"])
+    finally:
+        sipp.kill()
+        sipp.wait()
