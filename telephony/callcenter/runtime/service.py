@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from telephony.acd import actions as act
 from telephony.acd import records as rec
-from telephony.acd.config import AgentConfig, QueueConfig, TargetKind
+from telephony.acd.config import TargetKind
 from telephony.acd.engine import AcdEngine
 from telephony.acd.errors import AcdError
 from telephony.acd.events import (
@@ -33,9 +33,6 @@ from telephony.acd.events import (
     AgentPause,
     AgentRemoved,
     AgentUnpause,
-    CallbackOutcome,
-    CallbackRequested,
-    CallbackResult,
     CallEnded,
     CallerArrived,
     CallerHangup,
@@ -45,11 +42,14 @@ from telephony.acd.events import (
     QueueRemoved,
     WrapUpEnded,
 )
-from telephony.callcenter.runtime.call import CallbackCall, QueueCall
+from telephony.callcenter.runtime.call import QueueCall
+from telephony.callcenter.runtime.callbacks import CallbackActions
 from telephony.callcenter.runtime.cti import CtiBus
 from telephony.callcenter.runtime.features import FeatureCodes
 from telephony.callcenter.runtime.moh import MohPool
-from telephony.callcenter.runtime.supervise import ClickToCall, MonitorCall
+from telephony.callcenter.runtime.options import TEXTS, QueueOptions, Settings
+from telephony.callcenter.runtime.supervise import MonitorCall
+from telephony.callcenter.runtime.supervisor_actions import SupervisorActions
 from telephony.calls.legs import BUSY, NORMAL, CallLeg, SipLeg
 from telephony.errors import NotFound
 from telephony.events import LegMedia
@@ -63,63 +63,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-@dataclasses.dataclass(frozen=True)
-class QueueOptions:
-    """What the core does around the engine for one queue (the engine decides, the core plays)."""
-
-    number: str
-    name: str = ""
-    moh_class: str = ""
-    announce_position: bool = True
-    announce_estimate: bool = True
-    announce_agent_number: bool = False
-    whisper_text: str = ""  # template: {queue} {caller} {name}
-    callback_key: str = ""  # '' = no callback offered
-    survey: bool = False
-
-    def whisper(self, caller: str, name: str) -> str:
-        if not self.whisper_text:
-            return ""
-        return self.whisper_text.format(queue=self.name or self.number, caller=caller, name=name)
-
-
-# What the caller hears, by prompt language: {n} position, {m} minutes, {agent} agent number.
-TEXTS: dict[str, dict[str, str]] = {
-    "zh-CN": {
-        "periodic": "所有坐席正忙，请您耐心等待。",
-        "position": "您前面还有{n}位客户。",
-        "estimate": "预计等待{m}分钟。",
-        "agent": "{agent}号坐席为您服务。",
-        "callback": "按{key}键，我们将尽快给您回电。",
-        "callback_ok": "好的，我们将给您回电，再见。",
-        "callback_for": "回拨客户{caller}。",
-        "survey": "请对本次服务评分，非常满意请按5，不满意请按1。",
-        "survey_thanks": "感谢您的评价，再见。",
-    },
-    "en": {
-        "periodic": "All our agents are busy. Please hold.",
-        "position": "You are number {n} in the queue.",
-        "estimate": "Your estimated wait is {m} minutes.",
-        "agent": "Agent {agent} will serve you.",
-        "callback": "Press {key} and we will call you back.",
-        "callback_ok": "Thank you, we will call you back. Goodbye.",
-        "callback_for": "Callback to {caller}.",
-        "survey": "Please rate our service: press 5 if you were very satisfied, 1 if not at all.",
-        "survey_thanks": "Thank you for your rating. Goodbye.",
-    },
-}
-
-
-@dataclasses.dataclass(frozen=True)
-class Settings:
-    """Everything the runtime loads at start and on reload."""
-
-    queues: tuple[QueueConfig, ...] = ()
-    agents: tuple[AgentConfig, ...] = ()
-    options: dict[str, QueueOptions] = dataclasses.field(default_factory=dict)  # queue_id -> options
-    pause_codes: tuple[str, ...] = ()
-
-
 Source = Callable[[], Settings]
 
 
@@ -131,7 +74,7 @@ class Writer(Protocol):
     def run(self, write: Callable[[], None]) -> None: ...
 
 
-class QueueRuntime:
+class QueueRuntime(SupervisorActions, CallbackActions):
     """Owns the ACD engine and every QueueCall; executes the engine's actions with real legs."""
 
     def __init__(self, engine: Engine, source: Source, writer: Writer | None = None) -> None:
@@ -345,95 +288,6 @@ class QueueRuntime:
     def end_wrap_up(self, agent_id: str) -> None:
         self.feed(WrapUpEnded(agent_id, at=time.monotonic()))
 
-    # --- supervisor actions --------------------------------------------------------------------------
-
-    def call(self, call_id: str) -> QueueCall:
-        call = self.calls.get(call_id)
-        if call is None or call.state == "ended":
-            raise NotFound(f"no queue call {call_id!r}")
-        return call
-
-    def monitor(self, call_id: str, mode: str, contact: str) -> str:
-        """Ring the supervisor at `contact` and attach it to the call in `mode`; return the session id."""
-        target = self.call(call_id)
-        leg = self._agent_leg(contact)
-        session = MonitorCall(self, leg, target, mode, contact)
-        self.monitors[session.uniqueid] = session
-        session.begin()
-        self.cti.publish("monitor", call=call_id, queue=target.queue_id, mode=mode, contact=contact)
-        return session.uniqueid
-
-    def monitor_mode(self, session_id: str, mode: str) -> None:
-        session = self.monitors.get(session_id)
-        if session is None:
-            raise NotFound(f"no monitor session {session_id!r}")
-        session.set_mode(mode)
-
-    def hangup(self, call_id: str) -> None:
-        """Force a queue call off: release every leg (the engine hears it as the caller leaving)."""
-        self.call(call_id).force_hangup()
-
-    def transfer(self, call_id: str, target: str) -> None:
-        """Send a queue call elsewhere: `queue:N`, `agent:N` (its phone) or a number."""
-        call = self.call(call_id)
-        kind, _, value = target.partition(":") if ":" in target else ("number", "", target)
-        if kind == "agent":
-            contact = self.contacts.get(value)
-            if contact is None:
-                raise NotFound(f"agent {value} is not logged in")
-            number = contact
-        elif kind in ("queue", "number"):
-            number = value
-            if kind == "queue" and value not in self.numbers:
-                raise NotFound(f"no queue {value}")
-        else:
-            raise ValueError(f"transfer target {target!r}: use queue:N, agent:N or a number")
-        if not number:
-            raise ValueError("transfer target is empty")
-        if call.state == "answered":
-            agent_leg = call.b
-            call.b = None
-            call.agent_id, call.state = "", "queued"  # so detach_caller ends the record cleanly
-            if agent_leg is not None:
-                call._release(agent_leg, NORMAL)
-            self.feed(CallEnded(call.acd_id, time.monotonic() - call.talk_started, at=time.monotonic()))
-        else:
-            self.feed(CallerHangup(call.acd_id, at=time.monotonic()))
-        self._end_monitors(call)
-        self.calls.pop(call.acd_id, None)
-        leg = call.detach_caller()
-        self.cti.publish("call-transferred", call=call.acd_id, queue=call.queue_id, target=target)
-        if number in self.numbers:
-            self.enter(leg, call.caller, call.caller_name, number)
-            return
-        from telephony.calls.line import LineCall
-
-        onward = LineCall(self.engine, leg, call.caller, call.caller_name, number)
-        if self.engine.lines is not None:
-            self.engine.lines.route(onward, number, "national")
-        else:
-            onward.dial(SipLeg(self.engine, self.engine.new_leg(), number, inbound=False))
-
-    def originate(self, agent_id: str, number: str) -> str:
-        """Click-to-call: ring the agent's phone, then call `number` once the agent answers."""
-        contact = self.contacts.get(agent_id)
-        if contact is None:
-            raise NotFound(f"agent {agent_id} is not logged in")
-        if not number.strip() or not number.replace("+", "").isdigit():
-            raise ValueError(f"{number!r} is not a phone number")
-        agent = next((a for a in self.settings.agents if a.agent_id == agent_id), None)
-        call = ClickToCall(
-            self, self._agent_leg(contact), agent_id, agent.name if agent else agent_id, number
-        )
-        call.begin()
-        self.cti.publish("originate", call=call.uniqueid, agent=agent_id, number=number)
-        return call.uniqueid
-
-    def _end_monitors(self, call: QueueCall) -> None:
-        for session in [m for m in self.monitors.values() if m.target is call]:
-            self.monitors.pop(session.uniqueid, None)
-            session.target_ended()
-
     # --- the engine ---------------------------------------------------------------------------------
 
     def feed(self, event: AcdEvent) -> None:
@@ -512,85 +366,6 @@ class QueueRuntime:
             self._start_callback(action)
         else:
             log.warning("unknown ACD action %r", action)
-
-    # --- callbacks ----------------------------------------------------------------------------------
-
-    def caller_digit(self, call: QueueCall, digit: str) -> None:
-        """A waiting caller pressed a key: the queue's callback key keeps the place and hangs up."""
-        options = self.options(call.queue_id)
-        if not options.callback_key or digit != options.callback_key or call.callback_requested:
-            return
-        try:
-            self.feed(CallbackRequested(call.acd_id, call.caller, at=time.monotonic()))
-        except AcdError as exc:
-            log.info("call %s: callback refused: %s", call.uniqueid, exc)
-            return
-        call.callback_requested = True
-        self.cti.publish("callback-requested", call=call.acd_id, queue=call.queue_id, caller=call.caller)
-        self.prompts.speak(self.say("callback_ok"), self.language, self.engine.run_soon, call.say_goodbye)
-
-    def _start_callback(self, action: act.StartCallback) -> None:
-        options = self.options(action.queue_id)
-        try:
-            leg = self._agent_leg(action.number)
-        except Exception as exc:  # a number the box cannot reach: the engine retries or gives up
-            log.info("callback %s to %s: %s", action.call_id, action.number, exc)
-            self.feed(CallbackOutcome(action.call_id, CallbackResult.FAILED, at=time.monotonic()))
-            return
-        call = CallbackCall(self, leg, action.number, action.queue_id, action.call_id)
-        call.moh_class = options.moh_class
-        self.calls[action.call_id] = call
-        self.cti.publish(
-            "callback-started",
-            call=action.call_id,
-            queue=action.queue_id,
-            agent=action.agent_id,
-            caller=action.number,
-            attempt=action.attempt,
-        )
-        call.dial(options.number, options.name or options.number)
-
-    def callback_outcome(self, call: QueueCall, result: str) -> None:
-        if result != "answered":
-            self.calls.pop(call.acd_id, None)
-        self.feed(CallbackOutcome(call.acd_id, CallbackResult(result), at=time.monotonic()))
-
-    def _connect_callback(self, action: act.Connect) -> None:
-        call = self.calls.get(action.call_id)
-        contact = self.contacts.get(action.agent_id)
-        if not isinstance(call, CallbackCall) or contact is None:
-            log.warning("callback %s: nothing to connect agent %s to", action.call_id, action.agent_id)
-            if call is not None:
-                call.leave(NORMAL)
-            self.feed(CallEnded(action.call_id, 0.0, at=time.monotonic()))
-            return
-        try:
-            leg = self._agent_leg(contact)
-        except Exception as exc:  # the agent's phone cannot be rung: the customer is let go
-            log.warning("callback %s: cannot ring agent %s: %s", action.call_id, action.agent_id, exc)
-            call.leave(NORMAL)
-            self.feed(CallEnded(action.call_id, 0.0, at=time.monotonic()))
-            return
-        call.ring_agent(leg, action.agent_id, action.agent_number)
-        self.cti.publish(
-            "agent-ringing",
-            call=action.call_id,
-            queue=call.queue_id,
-            agent=action.agent_id,
-            caller=call.caller,
-            name="callback",
-        )
-
-    def survey_score(self, call: QueueCall, score: int) -> None:
-        """Store the caller's rating with the call, the agent and the queue (off the loop)."""
-        from telephony.models.callcenter import SurveyScore
-
-        call_id, agent, queue = call.acd_id, call.agent_id, call.queue_id
-        self.cti.publish("survey", call=call_id, queue=queue, agent=agent, score=score)
-        if self.writer is not None:
-            self.writer.run(
-                lambda: SurveyScore.create(call_id=call_id, agent=agent, queue=queue, score=score)
-            )
 
     def say(self, key: str, **values: object) -> str:
         return TEXTS[self.language][key].format(**values)

@@ -12,7 +12,7 @@ import logging
 from telephony.acd.config import QueueConfig
 from telephony.acd.errors import InvalidConfig
 from telephony.callcenter import builder
-from telephony.callcenter.runtime.service import QueueOptions, Settings
+from telephony.callcenter.runtime.options import QueueOptions, Settings
 from telephony.models.callcenter import Queue
 
 log = logging.getLogger(__name__)
