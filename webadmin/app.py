@@ -19,6 +19,7 @@ from webadmin.routes import (
     audit,
     bans,
     cdr,
+    conference,
     cti_api,
     customers,
     dashboard,
@@ -72,6 +73,7 @@ def create_app(
     moh.register(app)  # music-on-hold uploads (a larger body limit on its upload route)
     ivr.register(app)  # IVR flows and their nodes
     voicemail.register(app)  # mailboxes, their messages (played with ranges) and the SMTP server
+    conference.register(app)  # conference rooms and their live view
     for module in (agent_console, supervisor, wallboard, cti_api):  # the call center live
         module.register(app)
     _check_access_declared(app)

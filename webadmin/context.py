@@ -33,6 +33,7 @@ NAV = (
     ("dashboard", "/"),
     ("extensions", "/extensions"),
     ("voicemail", "/voicemail"),
+    ("conference", "/conference"),
     ("ports", "/ports"),
     ("trunks", "/trunks"),
     ("inbound", "/inbound"),

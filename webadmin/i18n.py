@@ -10,6 +10,7 @@ from __future__ import annotations
 from telephony import messages
 from webadmin import (
     catalog_callcenter,
+    catalog_conference,
     catalog_ivr,
     catalog_lines,
     catalog_live,
@@ -268,6 +269,7 @@ CATALOG.update(catalog_moh.CATALOG)
 CATALOG.update(catalog_users.CATALOG)
 CATALOG.update(catalog_voicemail.CATALOG)
 CATALOG.update(catalog_ivr.CATALOG)
+CATALOG.update(catalog_conference.CATALOG)
 
 
 def has(key: str) -> bool:
