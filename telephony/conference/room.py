@@ -8,6 +8,8 @@ Runs on the engine thread only; the tone generators are kept here until they hav
 from __future__ import annotations
 
 import logging
+import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pjsua2 as pj
@@ -33,6 +35,8 @@ class Room:
         self.locked = False
         self.alone: ConferenceCall | None = None  # the participant hearing the music now
         self.tones: set[pj.ToneGenerator] = set()
+        self.recorder: pj.AudioMediaRecorder | None = None
+        self.recording: Path | None = None
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -52,6 +56,7 @@ class Room:
             raise RuntimeError("the caller has no media")
         self._music_off()
         self._tone(ENTRY_TONE, self.participants)
+        self._record(med)
         for other in self.participants:
             other_med = other.a.media()
             if other_med is None:
@@ -81,10 +86,16 @@ class Room:
                         src.stopTransmit(dst)
                     except pj.Error:
                         pass  # that stream went away first
+            if self.recorder is not None:
+                try:
+                    med.stopTransmit(self.recorder)
+                except pj.Error:
+                    pass
         log.info("room %s: %s left (%d in the room)", self.number, call.caller, len(self.participants))
         self._tone(EXIT_TONE, self.participants)
         self._music_if_alone()
         if not self.participants:
+            self.stop_recording()
             self.service.room_empty(self)
 
     def reconnect(self, call: ConferenceCall) -> None:
@@ -121,6 +132,36 @@ class Room:
                     med.startTransmit(other_med)
             except pj.Error as exc:
                 log.warning("room %s: cannot (un)mute %s: %s", self.number, call.caller, exc.info())
+
+    # --- recording ------------------------------------------------------------------------------
+
+    def _record(self, med: pj.AudioMedia) -> None:
+        """Record the room (when its row says so) from its first participant on: every voice mixed."""
+        if self.recorder is None:
+            if not self.service.room_setting(self.number, "record"):
+                return
+            path = self.service.engine.cfg.media_dir / "conference" / self.number
+            path = path / time.strftime("%Y%m%d-%H%M%S.wav", time.gmtime())
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                recorder = pj.AudioMediaRecorder()
+                recorder.createRecorder(str(path))
+            except (OSError, pj.Error) as exc:
+                log.error("room %s: cannot record to %s: %s", self.number, path, exc)
+                return
+            self.recorder, self.recording = recorder, path
+            log.info("room %s: recording to %s", self.number, path)
+            for other in self.participants:
+                other_med = other.a.media()
+                if other_med is not None:
+                    other_med.startTransmit(recorder)
+        med.startTransmit(self.recorder)
+
+    def stop_recording(self) -> None:
+        """Close the recording: dropping the recorder writes the WAV header's final sizes."""
+        if self.recorder is not None:
+            log.info("room %s: recording %s closed", self.number, self.recording)
+        self.recorder = None
 
     # --- tones and music ------------------------------------------------------------------------
 

@@ -64,6 +64,7 @@ class ConferenceService:
     def close(self) -> None:
         for room in self.rooms.values():
             room.tones.clear()
+            room.stop_recording()
         self.rooms.clear()
         self.prompts.close()
         self.moh.close()

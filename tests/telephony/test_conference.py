@@ -17,6 +17,7 @@ ROOM = "7100"
 OPEN_ROOM = "7101"
 SMALL_ROOM = "7102"
 BIG_ROOM = "7103"
+RECORDED_ROOM = "7104"
 SIPP_LEGS = 58  # with two measuring phones: 60 participants, the minimum
 FREQS = {"1001": 600, "1002": 1000, "1003": 1400}
 
@@ -38,6 +39,7 @@ def conf_box(tmp_path_factory):
     room.save()
     ConferenceRoom.create(number=OPEN_ROOM, name="Open", music_when_alone=False)
     ConferenceRoom.create(number=SMALL_ROOM, name="Small", max_participants=1)
+    ConferenceRoom.create(number=RECORDED_ROOM, name="Recorded", record=True, music_when_alone=False)
     ConferenceRoom.create(number=BIG_ROOM, name="Big", max_participants=60, music_when_alone=False)
     yield box
     box.stop()
@@ -252,3 +254,27 @@ def test_sixty_party_room_with_sipp_legs_mixes_audio_and_a_kick_removes_a_leg(co
     finally:
         sipp.kill()
         sipp.wait()
+
+
+def test_a_recorded_room_leaves_a_valid_wav_with_every_voice_mixed(conf_box, phones, phone_host):
+    import wave
+
+    from telephony.voicemail.store import wav_closed
+
+    a = join(phones("1001"), phone_host, room=RECORDED_ROOM, pin=None)
+    b = join(phones("1002"), phone_host, room=RECORDED_ROOM, pin=None)
+    wait_in_room(conf_box, phone_host, {"1001", "1002"}, RECORDED_ROOM)
+    phone_host.pump(2000)
+    a.hangup_now()
+    b.hangup_now()
+    phone_host.wait(lambda: a.disconnected and b.disconnected, 10, "both calls to end")
+    folder = conf_box.cfg.media_dir / "conference" / RECORDED_ROOM
+    phone_host.wait(lambda: not participants(conf_box, RECORDED_ROOM), 10, "the room to empty")
+    (path,) = sorted(folder.glob("*.wav"))
+    phone_host.wait(lambda: wav_closed(path), 10, "the recorder to close the WAV")
+    with wave.open(str(path)) as wav:
+        assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (8000, 1, 2)
+        seconds = wav.getnframes() / wav.getframerate()
+    assert seconds > 1.5
+    samples = audio.read_pcm(path)[-int(audio.RATE * 1.0) - 4000 : -4000]
+    assert audio.goertzel(samples, FREQS["1001"]) > 0.005 and audio.goertzel(samples, FREQS["1002"]) > 0.005
