@@ -154,6 +154,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-CN": "没有分机、FXS 端口或队列使用此号码",
     },
     "ivr.number.taken": {"en": "this number is an IVR flow's", "zh-CN": "此号码已被语音导航流程使用"},
+    "conference.number.taken": {"en": "this number is a conference room's", "zh-CN": "此号码已被会议室使用"},
     "routing.priority": {"en": "must be a number from 0 to 9999", "zh-CN": "必须是 0 到 9999 之间的数字"},
     "routing.route.duplicate": {
         "en": "a route for this trunk and DID already exists",

@@ -36,6 +36,7 @@ from telephony.messages import Phrase
 from telephony.models import (
     MEMBER_KINDS,
     Agent,
+    ConferenceRoom,
     Extension,
     PauseCode,
     PortSetting,
@@ -190,6 +191,8 @@ def check_number(errors: _Errors, number: str, existing: Queue | None) -> None:
             errors.add("number", "cc.number.port", number=number)
         elif ivr_number_taken(number):
             errors.add("number", "ivr.number.taken", number=number)
+        elif ConferenceRoom.select().where(ConferenceRoom.number == number).exists():
+            errors.add("number", "conference.number.taken", number=number)
         elif existing is not None and existing.number != number:
             users = queue_users(existing)
             if users:

@@ -22,6 +22,7 @@ from telephony.ivr import messages as _messages  # noqa: F401  (registers the iv
 from telephony.ivr import validate
 from telephony.models import Extension, IvrFlow, IvrNode, database, utcnow
 from telephony.models.callcenter import Queue
+from telephony.models.conference import ConferenceRoom
 from telephony.models.ivr import NODE_KINDS
 from telephony.models.lines import PortSetting
 from telephony.prompts import LANGUAGES
@@ -245,6 +246,7 @@ class IvrService:
             Extension.select().where(Extension.number == number).exists()
             or PortSetting.select().where(PortSetting.number == number).exists()
             or Queue.select().where(Queue.number == number).exists()
+            or ConferenceRoom.select().where(ConferenceRoom.number == number).exists()
         )
 
 

@@ -50,3 +50,15 @@ def test_room_number_is_taken_for_extensions_and_routable(db):
     assert not queue_number_taken("7000") and not number_exists("7000")
     ConferenceRoom.create(number="7000")
     assert queue_number_taken("7000") and number_exists("7000")
+
+
+def test_a_queue_or_an_ivr_cannot_take_a_room_number(db):
+    from telephony.callcenter.validation import check_number, collector
+    from telephony.ivr.service import IvrService
+
+    ConferenceRoom.create(number="7000")
+    errors = collector()
+    check_number(errors, "7000", None)
+    assert errors.errors == {"number": "conference.number.taken"}
+    assert IvrService._number_taken("7000", None)
+    assert not IvrService._number_taken("7001", None)
