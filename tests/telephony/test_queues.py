@@ -615,6 +615,7 @@ def test_after_the_agent_hangs_up_the_caller_rates_the_service_and_the_score_is_
     wait_until(lambda: stored(), 10, "the score stored")
     row = stored()[0]
     assert (row.score, row.agent, row.queue) == (4, "801", "6004")
+    wait_until(lambda: any(c.uniqueid == call_id for c in cc_box.cdrs()), 10, "the call's CDR")
     cdr = next(c for c in cc_box.cdrs() if c.uniqueid == call_id)
     assert (cdr.disposition, cdr.hangup_by) == ("ANSWERED", "agent")
 
