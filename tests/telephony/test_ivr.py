@@ -282,12 +282,13 @@ def test_ivr_caller_walks_a_two_level_menu_by_dtmf_and_reaches_the_right_queue_w
     assert not sales_agent.incoming
     assert "1001" in orders_agent.incoming[-1].invite
     assert not call.disconnected  # the caller waits in the queue
-    ringing = [
-        e
-        for e in ivr_box.control.post("/cti/events", {"since": 0, "agent": "802"})["events"]
-        if e["type"] == "agent-ringing"
-    ]
-    assert ringing[-1]["digits"] == "21"  # the keys pressed in the IVR reach the agent's screen pop
+
+    def ringing():  # published when the agent phone's 180 reaches the core, just after the phone rings
+        events = ivr_box.control.post("/cti/events", {"since": 0, "agent": "802"})["events"]
+        return [e for e in events if e["type"] == "agent-ringing"]
+
+    wait_until(ringing, 10, "the agent-ringing CTI event")
+    assert ringing()[-1]["digits"] == "21"  # the keys pressed in the IVR reach the agent's screen pop
     row = wait_trail(ivr_box, before + 1)
     assert steps(row) == [("hours", ""), ("main", "2"), ("orders", "1"), ("orderq", "")]
     assert (row.flow, row.outcome) == ("7000", "queue:6001")
