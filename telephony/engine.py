@@ -19,7 +19,8 @@ from typing import Any
 import pjsua2 as pj
 
 from telephony.boxconfig import BoxConfig
-from telephony.calls.bridge import BridgeCall
+from telephony.calls.incall import InCallCodes
+from telephony.calls.router import Router
 from telephony.cdr import CdrRecord, CdrWriter
 from telephony.events import Callback, ControlRequest, Event, IncomingCall, LegDtmf, LegMedia, LegState
 from telephony.models import DEFAULT_REALM, Extension, Setting
@@ -65,12 +66,17 @@ class Engine:
         self.control: queue.Queue[ControlRequest] = queue.Queue()
         self.timers: list[Timer] = []
         self._seq = itertools.count()
-        self.calls: dict[str, Any] = {}  # BridgeCall (SIP to SIP) or LineCall (a line involved)
+        self.calls: dict[str, Any] = {}  # LineCalls and the services' own call records, by uniqueid
         self.lines: Any = None  # telephony.lines.service.LineService once a board is attached
         self.queues: Any = None  # telephony.callcenter.runtime.service.QueueRuntime once started
         # Numbers served inside the core (queues, feature codes, ...): objects with owns(number),
         # complete(number) and enter(leg, caller, caller_name, number); the first owner wins.
         self.services: list[Any] = []
+        self.router = Router(self)
+        self.incall = InCallCodes(self)
+        # Features that follow calls (recording, recent-calls lists, ...): objects with optional
+        # methods named after the notice (`call_answered(call)`, `call_ended(call)`).
+        self.observers: list[Any] = []
         self.legs: set[Leg] = set()
         self.tones = TonePlayer("cn")
         self.cdr = CdrWriter()
@@ -263,22 +269,8 @@ class Engine:
         from_name, caller = caller_identity(event.message)
         caller_name = self.extension_name(caller) or from_name
         callee = request_uri_user(event.message)
-        service = self.service_for(callee)
-        if service is not None:
-            from telephony.calls.legs import SipLeg
-
-            service.enter(SipLeg(self, leg, caller, inbound=True), caller, caller_name, callee)
-            return
-        if self.lines is not None and not self.is_extension(callee):
-            row = Extension.select(Extension.permission).where(Extension.number == caller).first()
-            permission = row.permission if row else "internal"
-            if self.lines.from_sip(leg, caller, caller_name, callee, permission):
-                return
-        call = BridgeCall(self, leg, caller, caller_name, callee)
-        self.calls[call.uniqueid] = call
-        self.calls_total += 1
-        log.info("call %s: %s (%s) -> %s", call.uniqueid, caller, caller_name, callee)
-        call.start_routing()
+        row = Extension.select(Extension.permission).where(Extension.number == caller).first()
+        self.router.from_sip(leg, caller, caller_name, callee, row.permission if row else "internal")
 
     def finish(self, call: Any, record: CdrRecord) -> None:
         """Forget a call whose legs have both ended and queue its CDR."""
@@ -289,6 +281,17 @@ class Engine:
                 self.legs.discard(leg)
         self.cdr.submit(record)
         log.info("call %s ended: %s %s", call.uniqueid, record.disposition, record.status_code)
+
+    def notify(self, notice: str, *args: Any) -> None:
+        """Tell every observer that has a method `notice`; one failing observer stops no call."""
+        for observer in self.observers:
+            method = getattr(observer, notice, None)
+            if method is None:
+                continue
+            try:
+                method(*args)
+            except Exception:  # a recorder's full disk must not break the call
+                log.exception("%s.%s failed", type(observer).__name__, notice)
 
     def service_for(self, number: str) -> Any:
         """The core service (queue, feature code, ...) a dialed number reaches, if any."""

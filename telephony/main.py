@@ -161,7 +161,7 @@ def start_voicemail(engine: Engine) -> None:
     except Exception:  # the rest of the box keeps working without voicemail; the log says why
         log.exception("voicemail could not be started: running without it")
         return
-    engine.voicemail = service  # BridgeCall forwards unanswered and busy calls through it
+    engine.voicemail = service  # calls forward unanswered and busy callers through it
     engine.services.insert(0, service)  # `*97` before the call center's `*9` feature codes
 
 

@@ -78,6 +78,10 @@ class CallLeg:
         """End this leg (the other side ended or the call failed)."""
         self.ended = True
 
+    def send_dtmf(self, digit: str) -> None:
+        """Pass a key pressed on the other side of the call to this leg's far end."""
+        log.debug("%s: no way to send key %s", self.peer, digit)
+
     def _report_end(self, cause: int) -> None:
         if not self.ended and self.call is not None:
             self.ended = True
@@ -165,6 +169,10 @@ class FxoLeg(PortLeg):
     def release(self, cause: int) -> None:
         super().release(cause)
         self._free()
+
+    def send_dtmf(self, digit: str) -> None:
+        if self.seized:
+            self.port.dial(digit)  # in-band DTMF toward the exchange (its IVR, an extension prompt)
 
     def _report_end(self, cause: int) -> None:
         self._free()  # the PSTN side ended: go on-hook before the call clears the other leg
@@ -300,6 +308,12 @@ class SipLeg(CallLeg):
             self.leg.hangup(prm)
         except pj.Error:
             pass  # already gone
+
+    def send_dtmf(self, digit: str) -> None:
+        try:
+            self.leg.dialDtmf(digit)  # RFC 4733 (pjsua2's default method)
+        except pj.Error as exc:
+            log.info("key %s to %s not sent: %s", digit, self.peer, exc.info())
 
     def _answer(self, code: int) -> None:
         prm = pj.CallOpParam(True)

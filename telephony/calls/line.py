@@ -1,7 +1,8 @@
 """A call with at least one leg on the box's own lines (FXS, FXO, E1): two CallLegs, one bridge.
 
-States: routing -> ringing -> answered -> ended, as BridgeCall (which stays the SIP-to-SIP
-path). Legs report alerting/answered/ended; the call decides and tells the other leg.
+States: routing -> ringing -> answered -> ended. Every two-party call is one: SIP phone to SIP
+phone, analog phone to trunk, trunk to extension. Legs report alerting/answered/ended; the call
+decides and tells the other leg.
 """
 
 from __future__ import annotations
@@ -27,6 +28,14 @@ SIP_STATUS = {BUSY: 486, NO_ANSWER: 480, UNALLOCATED: 404}
 
 class LineCall(CallRecord):
     """One call from leg A (caller) to leg B (callee) where a leg is a line or a SIP dialog."""
+
+    def record_sip_id(self, leg: CallLeg) -> None:
+        """Keep a SIP leg's Call-ID in its CDR leg (to find the dialog in a capture)."""
+        if isinstance(leg, SipLeg) and leg.role in self.legs:
+            try:
+                self.legs[leg.role].sip_call_id = leg.leg.getInfo().callIdString
+            except Exception:  # the dialog is already gone
+                log.debug("call %s: no Call-ID for %s", self.uniqueid, leg.peer)
 
     def __init__(self, engine: Engine, a: CallLeg, caller: str, caller_name: str, callee: str) -> None:
         self.engine = engine
@@ -74,6 +83,7 @@ class LineCall(CallRecord):
             self.legs["callee"].end = utcnow()
             self.fail(getattr(exc, "cause", BUSY))
             return
+        self.record_sip_id(b)
         self.timer = self.engine.call_later(self.engine.no_answer_timeout, self._no_answer)
 
     def hand_over(self) -> None:
@@ -110,6 +120,7 @@ class LineCall(CallRecord):
         self._goto("answered")
         self.a.connect()
         self.bridge()
+        self.engine.notify("call_answered", self)
 
     def leg_ended(self, leg: CallLeg, cause: int) -> None:
         record = self.legs.get(leg.role)
@@ -141,6 +152,17 @@ class LineCall(CallRecord):
         leg = getattr(sipleg, "wrapper", None)
         if isinstance(leg, SipLeg):
             leg.on_state(state, code)
+
+    def on_leg_dtmf(self, sipleg: object, digit: str) -> None:
+        """Engine hook: a key from a SIP leg (RFC 4733 or INFO)."""
+        leg = getattr(sipleg, "wrapper", None)
+        if isinstance(leg, SipLeg):
+            self.on_line_digit(leg, digit)
+
+    def on_line_digit(self, leg: CallLeg, digit: str) -> None:
+        """A key from either leg: an in-call feature code, else relayed to the other side."""
+        if self.state == "answered" and leg in (self.a, self.b):
+            self.engine.incall.digit(self, leg, digit)
 
     def on_leg_media(self, sipleg: object) -> None:
         leg = getattr(sipleg, "wrapper", None)
@@ -213,7 +235,7 @@ class LineCall(CallRecord):
             return False
 
     def _hangup(self, leg: CallLeg | None, code: int = 0) -> None:
-        """Engine shutdown hook (same name as BridgeCall's)."""
+        """Engine shutdown hook: end a leg now."""
         if leg is not None:
             self._release(leg, NORMAL)
             self.leg_ended(leg, NORMAL)
@@ -237,6 +259,9 @@ class LineCall(CallRecord):
             if isinstance(leg, SipLeg):
                 leg.leg.call = None
                 self.engine.legs.discard(leg.leg)
+            if leg is not None:
+                self.engine.incall.forget(leg)
+        self.engine.notify("call_ended", self)
         self.engine.finish(
             self,
             self.cdr_record(),

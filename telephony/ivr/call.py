@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pjsua2 as pj
 
-from telephony.calls.legs import NORMAL, CallLeg, SipLeg
+from telephony.calls.legs import NORMAL, CallLeg
 from telephony.calls.line import LineCall
 from telephony.ivr import timecond
 from telephony.ivr.validate import Node
@@ -284,10 +284,7 @@ class IvrCall(LineCall):
                 service.enter(leg, self.caller, self.caller_name, number)
             return
         onward = LineCall(engine, leg, self.caller, self.caller_name, number)
-        if engine.lines is not None:
-            engine.lines.route(onward, number, "national")
-        else:
-            onward.dial(SipLeg(engine, engine.new_leg(), number, inbound=False))
+        engine.router.route(onward, number, "national")
 
     def _voicemail(self, number: str) -> None:
         """Let the caller leave a message in mailbox `number` (its greeting, the beep, the recording)."""

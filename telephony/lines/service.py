@@ -23,9 +23,9 @@ from telephony.calls.legs import (
     FxoLeg,
     FxsLeg,
     PortLeg,
-    SipLeg,
 )
 from telephony.calls.line import LineCall
+from telephony.calls.router import RouteFailed
 from telephony.lines.media import ChannelPort
 from telephony.models.lines import PortSetting
 
@@ -38,14 +38,6 @@ FIRST_DIGIT_TIMEOUT = 10.0
 INTER_DIGIT_TIMEOUT = 4.0
 FXO_GUARD = 2.0  # after release the exchange needs time to clear down before the line is seized again
 CID_WAIT = 6.0  # caller ID arrives between the first and second ring (China: 1 s on, 4 s off)
-
-
-class RouteFailed(Exception):
-    """A destination cannot take the call; `cause` is the Q.850 cause to give the caller."""
-
-    def __init__(self, reason: str, cause: int) -> None:
-        super().__init__(reason)
-        self.cause = cause
 
 
 class FxsLine:
@@ -261,34 +253,13 @@ class LineService:
     # --- routing ----------------------------------------------------------------------------
 
     def route(self, call: LineCall, digits: str, permission: str) -> None:
-        """Route dialed digits from any caller leg; a failure ends the call with a cause."""
-        service = self.engine.service_for(digits)
-        if service is not None:
-            call.hand_over()  # the service's own call record takes the caller leg
-            self.listen_digits(call.a)  # IVRs, queues, voicemail: the caller's keys matter
-            service.enter(call.a, call.caller, call.caller_name, digits)
-            return
-        route = dialplan.resolve(digits, permission)
-        if route.kind == "none":
-            log.info("call %s: %r matches no route", call.uniqueid, digits)
-            call.fail(UNALLOCATED)
-            return
-        if route.kind == "denied":
-            log.info("call %s: %s may not dial %s", call.uniqueid, call.caller, digits)
-            call.fail(21)
-            return
-        try:
-            leg = self.callee_leg(route)
-        except RouteFailed as exc:
-            log.info("call %s: %s", call.uniqueid, exc)
-            call.fail(exc.cause)
-            return
-        call.dial(leg, route.digits or digits)
+        """Route dialed digits from any caller leg (the engine's router decides for every caller)."""
+        self.engine.router.route(call, digits, permission)
 
     def callee_leg(self, route: dialplan.Route) -> CallLeg:
-        """Make the B leg for a route: a SIP dialog, an idle FXS port or a free trunk member."""
+        """Make the B leg for a board route: an idle FXS port or a free trunk member."""
         if route.kind == "sip":
-            return SipLeg(self.engine, self.engine.new_leg(), route.target, inbound=False)
+            return self.engine.router.callee_leg(route)
         if route.kind == "fxs":
             if not self.fxs_free(route.target):
                 raise RouteFailed(f"{route.target} is busy or faulty", BUSY)
@@ -347,16 +318,6 @@ class LineService:
             return call
         self.route(call, dest, "internal")
         return call
-
-    def from_sip(self, sipleg: Any, caller: str, caller_name: str, callee: str, permission: str) -> bool:
-        """A SIP phone dialed an FXS number or an outbound rule; return False to leave it to BridgeCall."""
-        route = dialplan.resolve(callee, permission)
-        if route.kind not in ("fxs", "trunk", "denied"):
-            return False
-        leg = SipLeg(self.engine, sipleg, caller, inbound=True)
-        call = LineCall(self.engine, leg, caller, caller_name, callee)
-        self.route(call, callee, permission)
-        return True
 
     # --- FXO --------------------------------------------------------------------------------
 

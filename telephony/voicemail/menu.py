@@ -260,8 +260,7 @@ class MenuCall(VoicemailCall):
 
     def _call_back(self, message: VoicemailMessage) -> None:
         """Hand the owner's leg to a new call to the message's sender, routed like a dialed number."""
-        lines = self.engine.lines
-        if not message.caller or lines is None:
+        if not message.caller:
             self._say_then("no_callback", lambda: self._prompt("options", phase="options"))
             return
         if not message.heard:
@@ -283,7 +282,7 @@ class MenuCall(VoicemailCall):
             # The dialog is up already: no 183/200 to send again (ringback is played here instead).
             leg.inbound, leg.answered = False, True
         call = LineCall(self.engine, leg, self.caller, self.caller_name, message.caller)
-        lines.route(call, message.caller, _permission(self.caller))
+        self.engine.router.route(call, message.caller, _permission(self.caller))
         if isinstance(leg, SipLeg) and call.state == "ringing" and leg.ringback is None:
             med = leg.media()
             if med is not None:

@@ -1,7 +1,7 @@
 """The voicemail number service of pbx-core: `*97` (the caller's own mailbox) and message deposit.
 
 Registered in engine.services (owns/complete/enter) ahead of the call center's `*9` feature
-codes. BridgeCall hands a caller over with `forward` when the callee does not answer or is busy
+codes. A call hands its caller over with `forward_leg` when the callee does not answer or is busy
 and the callee's mailbox takes that case. Everything here runs on the engine thread; email goes
 out on the notifier's own thread.
 """
@@ -131,18 +131,6 @@ class VoicemailService:
         call.answer()
 
     # --- deposit --------------------------------------------------------------------------------
-
-    def forward(self, leg: Any, caller: str, caller_name: str, callee: str, reason: str) -> bool:
-        """Take over a SIP dialog (BridgeCall's caller) whose callee did not answer or is busy."""
-        if not self._forwards(callee, reason):
-            return False
-        owner, role = leg.call, leg.role
-        if self.forward_leg(
-            SipLeg(self.engine, leg, caller, inbound=True), caller, caller_name, callee, reason
-        ):
-            return True
-        leg.call, leg.role, leg.wrapper = owner, role, None
-        return False
 
     def forward_leg(self, leg: CallLeg, caller: str, caller_name: str, callee: str, reason: str) -> bool:
         """Take over a caller leg whose callee did not answer (`unavailable`) or is `busy`.

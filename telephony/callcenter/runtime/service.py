@@ -50,7 +50,7 @@ from telephony.callcenter.runtime.moh import MohPool
 from telephony.callcenter.runtime.options import TEXTS, QueueOptions, Settings
 from telephony.callcenter.runtime.supervise import MonitorCall
 from telephony.callcenter.runtime.supervisor_actions import SupervisorActions
-from telephony.calls.legs import BUSY, NORMAL, CallLeg, SipLeg
+from telephony.calls.legs import BUSY, NORMAL, UNALLOCATED, CallLeg, SipLeg
 from telephony.errors import NotFound
 from telephony.events import LegMedia
 from telephony.models import Setting
@@ -433,15 +433,14 @@ class QueueRuntime(SupervisorActions, CallbackActions):
 
     def _agent_leg(self, contact: str) -> CallLeg:
         """A ringing leg to where the agent is: a SIP extension, an analog phone or a trunk number."""
-        lines = self.engine.lines
-        if lines is None:
-            return SipLeg(self.engine, self.engine.new_leg(), contact, inbound=False)
-        from telephony.calls import dialplan
+        from telephony.calls.router import RouteFailed
 
-        route = dialplan.resolve(contact, "national")
-        if route.kind in ("none", "denied"):
-            raise NotFound(f"{contact!r} is not a reachable number")
-        return lines.callee_leg(route)
+        try:
+            return self.engine.router.leg_for(contact, "national")
+        except RouteFailed as exc:
+            if exc.cause == UNALLOCATED:
+                raise NotFound(str(exc)) from exc
+            raise
 
     def _overflow(self, action: act.Overflow) -> None:
         call = self.calls.get(action.call_id)
@@ -492,13 +491,13 @@ class QueueRuntime(SupervisorActions, CallbackActions):
                 return lambda leg, call: voicemail.leave_message(
                     leg, call.caller, call.caller_name, mailbox, "unavailable"
                 )
-        elif dest.kind in (TargetKind.EXTENSION, TargetKind.EXTERNAL) and engine.lines is not None:
+        elif dest.kind in (TargetKind.EXTENSION, TargetKind.EXTERNAL):
             from telephony.calls.line import LineCall
 
             def route(leg: CallLeg, call: QueueCall) -> None:
                 onward = LineCall(engine, leg, call.caller, call.caller_name, dest.target)
                 onward.state = "routing"
-                engine.lines.route(onward, dest.target, "national")
+                engine.router.route(onward, dest.target, "national")
 
             return route
         return None

@@ -147,14 +147,8 @@ class ClickToCall(LineCall):
     def leg_answered(self, leg: CallLeg) -> None:
         if leg is self.a and self.state == "agent":
             self.legs["caller"].answer = utcnow()
-            lines = self.engine.lines
-            if lines is None:
-                from telephony.calls.legs import SipLeg
-
-                self.dial(SipLeg(self.engine, self.engine.new_leg(), self.callee, inbound=False))
-            else:
-                self.state = "routing"
-                lines.route(self, self.callee, "international")
+            self.state = "routing"
+            self.engine.router.route(self, self.callee, "international", screen=False)
             return
         if leg is self.b:
             self._ringback(False)

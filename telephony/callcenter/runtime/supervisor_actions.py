@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from telephony.acd.events import CallEnded, CallerHangup
 from telephony.callcenter.runtime.supervise import ClickToCall, MonitorCall
-from telephony.calls.legs import NORMAL, SipLeg
+from telephony.calls.legs import NORMAL
 from telephony.errors import NotFound
 
 if TYPE_CHECKING:
@@ -80,10 +80,7 @@ class SupervisorActions:
         from telephony.calls.line import LineCall
 
         onward = LineCall(self.engine, leg, call.caller, call.caller_name, number)
-        if self.engine.lines is not None:
-            self.engine.lines.route(onward, number, "national")
-        else:
-            onward.dial(SipLeg(self.engine, self.engine.new_leg(), number, inbound=False))
+        self.engine.router.route(onward, number, "national")
 
     def originate(self, agent_id: str, number: str) -> str:
         """Click-to-call: ring the agent's phone, then call `number` once the agent answers."""
