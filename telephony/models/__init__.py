@@ -23,6 +23,7 @@ from telephony.models.db import database, open_database
 from telephony.models.ivr import IVR_MODELS, IvrFlow, IvrNode, IvrTrail
 from telephony.models.lines import PERMISSIONS, DialRule, InboundRoute, PortSetting, TrunkGroup
 from telephony.models.pbx import DEFAULT_REALM, CallLeg, Cdr, Extension, Setting, sip_ha1
+from telephony.models.recording import RECORDING_MODELS, Recording, RecordingRule
 from telephony.models.voicemail import VOICEMAIL_MODELS, Mailbox, VoicemailMessage
 
 # The tables of the first schema; later tables are created by their own numbered migration.
@@ -33,6 +34,9 @@ __all__ = [
     "CONFERENCE_MODELS",
     "ConferenceRoom",
     "VOICEMAIL_MODELS",
+    "RECORDING_MODELS",
+    "Recording",
+    "RecordingRule",
     "Mailbox",
     "VoicemailMessage",
     "CALLCENTER_MODELS",

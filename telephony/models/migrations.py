@@ -67,6 +67,13 @@ def _m0006_conference(db: peewee.Database) -> None:
         db.create_tables(schema_0006.TABLES, safe=True)
 
 
+def _m0007_recording(db: peewee.Database) -> None:
+    from telephony.models import schema_0007
+
+    with db.bind_ctx(schema_0007.TABLES):
+        db.create_tables(schema_0007.TABLES, safe=True)
+
+
 MIGRATIONS: list[tuple[int, Callable[[peewee.Database], None]]] = [
     (1, _m0001_initial),
     (2, _m0002_lines),
@@ -74,6 +81,7 @@ MIGRATIONS: list[tuple[int, Callable[[peewee.Database], None]]] = [
     (4, _m0004_voicemail),
     (5, _m0005_ivr),
     (6, _m0006_conference),
+    (7, _m0007_recording),
 ]
 
 
