@@ -22,6 +22,7 @@ from telephony.models.conference import CONFERENCE_MODELS, ConferenceRoom
 from telephony.models.db import database, open_database
 from telephony.models.ivr import IVR_MODELS, IvrFlow, IvrNode, IvrTrail
 from telephony.models.lines import PERMISSIONS, DialRule, InboundRoute, PortSetting, TrunkGroup
+from telephony.models.park import PARK_MODELS, PagingGroup, ParkConfig, PickupGroup, park_config
 from telephony.models.pbx import DEFAULT_REALM, CallLeg, Cdr, Extension, Setting, sip_ha1
 from telephony.models.recording import RECORDING_MODELS, Recording, RecordingRule
 from telephony.models.voicemail import VOICEMAIL_MODELS, Mailbox, VoicemailMessage
@@ -32,6 +33,11 @@ ALL_MODELS = [Setting, Extension, Cdr, CallLeg, AdminUser, WebSession, AuditLog]
 __all__ = [
     "ALL_MODELS",
     "CONFERENCE_MODELS",
+    "PARK_MODELS",
+    "PagingGroup",
+    "ParkConfig",
+    "PickupGroup",
+    "park_config",
     "ConferenceRoom",
     "VOICEMAIL_MODELS",
     "RECORDING_MODELS",

@@ -74,6 +74,13 @@ def _m0007_recording(db: peewee.Database) -> None:
         db.create_tables(schema_0007.TABLES, safe=True)
 
 
+def _m0009_park(db: peewee.Database) -> None:
+    from telephony.models import schema_0009
+
+    with db.bind_ctx(schema_0009.TABLES):
+        db.create_tables(schema_0009.TABLES, safe=True)
+
+
 MIGRATIONS: list[tuple[int, Callable[[peewee.Database], None]]] = [
     (1, _m0001_initial),
     (2, _m0002_lines),
@@ -82,6 +89,7 @@ MIGRATIONS: list[tuple[int, Callable[[peewee.Database], None]]] = [
     (5, _m0005_ivr),
     (6, _m0006_conference),
     (7, _m0007_recording),
+    (9, _m0009_park),
 ]
 
 
