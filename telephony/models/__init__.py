@@ -20,6 +20,14 @@ from telephony.models.callcenter import (
 )
 from telephony.models.conference import CONFERENCE_MODELS, ConferenceRoom
 from telephony.models.db import database, open_database
+from telephony.models.features import (
+    FEATURE_MODELS,
+    CallerList,
+    ExtensionFeatures,
+    HotDesk,
+    RingGroup,
+    SpeedDial,
+)
 from telephony.models.ivr import IVR_MODELS, IvrFlow, IvrNode, IvrTrail
 from telephony.models.lines import PERMISSIONS, DialRule, InboundRoute, PortSetting, TrunkGroup
 from telephony.models.park import PARK_MODELS, PagingGroup, ParkConfig, PickupGroup, park_config
@@ -39,6 +47,12 @@ __all__ = [
     "PickupGroup",
     "park_config",
     "ConferenceRoom",
+    "FEATURE_MODELS",
+    "CallerList",
+    "ExtensionFeatures",
+    "HotDesk",
+    "RingGroup",
+    "SpeedDial",
     "VOICEMAIL_MODELS",
     "RECORDING_MODELS",
     "Recording",

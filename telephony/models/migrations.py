@@ -74,6 +74,13 @@ def _m0007_recording(db: peewee.Database) -> None:
         db.create_tables(schema_0007.TABLES, safe=True)
 
 
+def _m0008_features(db: peewee.Database) -> None:
+    from telephony.models import schema_0008
+
+    with db.bind_ctx(schema_0008.TABLES):
+        db.create_tables(schema_0008.TABLES, safe=True)
+
+
 def _m0009_park(db: peewee.Database) -> None:
     from telephony.models import schema_0009
 
@@ -89,6 +96,7 @@ MIGRATIONS: list[tuple[int, Callable[[peewee.Database], None]]] = [
     (5, _m0005_ivr),
     (6, _m0006_conference),
     (7, _m0007_recording),
+    (8, _m0008_features),
     (9, _m0009_park),
 ]
 
