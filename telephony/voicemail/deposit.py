@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+SPACE_CHECK = 1.0  # seconds between free-disk checks while a message is recorded
+
 
 class DepositCall(VoicemailCall):
     """A caller leaving a message in `mailbox`; `reason` is unavailable or busy (which greeting)."""
@@ -45,8 +47,15 @@ class DepositCall(VoicemailCall):
         self.record_path: Path | None = None
         self.record_to: Any = None  # the caller media feeding the recorder
         self.limit_timer: Any = None
+        self.space_timer: Any = None
+        self.discard = False  # the disk ran low while recording: the file goes, no row
 
     def begin(self) -> None:
+        if self.service.retention.low_space():
+            log.error("voicemail: disk below its reserve: %s cannot leave a message", self.caller)
+            self.phase = "done"
+            self.say(self.service.text("full"), self.hang_up)
+            return
         if store.message_count(self.mailbox) >= self.mailbox.max_messages:
             log.info("mailbox %s is full: %s cannot leave a message", self.mailbox.number, self.caller)
             self.phase = "done"
@@ -98,9 +107,25 @@ class DepositCall(VoicemailCall):
         self.recorder, self.record_to = recorder, med
         seconds = max(1, self.mailbox.max_message_seconds)
         self.limit_timer = self.engine.call_later(seconds, self._limit)
+        self.space_timer = self.engine.call_later(SPACE_CHECK, self._check_space)
         log.info(
             "call %s: recording a message for %s (up to %d s)", self.uniqueid, self.mailbox.number, seconds
         )
+
+    def _check_space(self) -> None:
+        """While recording: below the disk reserve, stop, drop the file and apologise."""
+        self.space_timer = None
+        if self.phase != "recording" or self.recorder is None:
+            return
+        if not self.service.retention.low_space():
+            self.space_timer = self.engine.call_later(SPACE_CHECK, self._check_space)
+            return
+        log.error(
+            "call %s: disk below its reserve while recording for %s", self.uniqueid, self.mailbox.number
+        )
+        self.discard = True
+        self.closing()
+        self.say(self.service.text("unable"), self.hang_up)
 
     def _limit(self) -> None:
         self.limit_timer = None
@@ -112,6 +137,9 @@ class DepositCall(VoicemailCall):
         if self.limit_timer is not None:
             self.limit_timer.cancel()
             self.limit_timer = None
+        if self.space_timer is not None:
+            self.space_timer.cancel()
+            self.space_timer = None
         if self.recorder is None:
             return
         recorder, self.recorder = self.recorder, None
@@ -123,4 +151,7 @@ class DepositCall(VoicemailCall):
         self.record_to = None
         del recorder  # the last reference: the bridge removes the port, then the file is closed
         self.phase = "done"
+        if self.discard:
+            self.service.discard_when_closed(self.record_path)
+            return
         self.service.when_closed(self.mailbox, self.record_path, self.caller, self.caller_name)

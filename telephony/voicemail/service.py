@@ -21,6 +21,7 @@ from telephony.voicemail import store
 from telephony.voicemail.deposit import DepositCall
 from telephony.voicemail.menu import MenuCall
 from telephony.voicemail.mwi import MessageWaiting
+from telephony.voicemail.retention import Retention, RetentionTimer, free_mb_function
 
 if TYPE_CHECKING:
     from telephony.engine import Engine
@@ -100,15 +101,19 @@ class VoicemailService:
         self.mwi = MessageWaiting(engine, sip_mwi)
         self.notifier = notifier  # telephony.voicemail.notify.EmailNotifier, or None
         self.timer: Any = None
+        self.retention = Retention(self.media_dir, free_mb_function(self.media_dir))
+        self.retention_timer = RetentionTimer(engine, self.retention)
         self._repair()
 
     def start(self) -> None:
         self.refresh_mwi()
+        self.retention_timer.start()
 
     def close(self) -> None:
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
+        self.retention_timer.close()
         self.prompts.close()
         if self.notifier is not None:
             self.notifier.stop()
@@ -189,6 +194,16 @@ class VoicemailService:
         if path.exists():
             store.repair_wav(path)
         self.message_recorded(mailbox, path, caller, caller_name)
+
+    def discard_when_closed(self, path: Path | None, tries: int = 0) -> None:
+        """Delete a recording cut short (the disk ran low) once its writer has closed it: no row."""
+        if path is None:
+            return
+        if not store.wav_closed(path) and tries < CLOSE_TRIES:
+            self.engine.call_later(0.05, lambda: self.discard_when_closed(path, tries + 1))
+            return
+        path.unlink(missing_ok=True)
+        log.info("voicemail: %s discarded (disk below its reserve)", path.name)
 
     def when_greeting_closed(self, number: str, kind: str, path: Path, keep: bool, tries: int = 0) -> None:
         """Make a greeting recorded from the phone the mailbox's `kind` greeting once its file is closed."""
