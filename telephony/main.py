@@ -165,6 +165,35 @@ def start_voicemail(engine: Engine) -> None:
     engine.services.insert(0, service)  # `*97` before the call center's `*9` feature codes
 
 
+def start_everyday(engine: Engine, server: ControlServer) -> list:
+    """Serve park (*3, the lot and slots), pickup (*8, **<n>), intercom (*80<n>), paging and *69."""
+    from telephony.paging.service import IntercomService, PagingService
+    from telephony.park.service import ENGINE_ROUTES, ParkService
+    from telephony.pickup.service import PickupService
+    from telephony.recent import CallbackService
+
+    try:
+        park, pickup = ParkService(engine), PickupService(engine)
+    except Exception:  # the rest of the box keeps working without them; the log says why
+        log.exception("park and pickup could not be started: running without them")
+        return []
+    engine.services += [park, pickup, IntercomService(engine), PagingService(engine), CallbackService(engine)]
+    engine.handlers["park_slots"] = park.list_slots
+    server.engine_routes.update(ENGINE_ROUTES)
+    return [park, pickup]  # closed before libDestroy (music players)
+
+
+def start_features(engine: Engine) -> None:
+    """Serve DND, forwards, follow-me, ring groups, caller lists, speed dials, hot-desk; a failure
+    leaves calls up."""
+    from telephony.features.service import FeatureService
+
+    try:
+        FeatureService(engine).start()
+    except Exception:  # the rest of the box keeps working without these features; the log says why
+        log.exception("routing features could not be started: running without them")
+
+
 def start_lines(engine: Engine) -> None:
     """Open and start the board the box config names; on failure the core runs SIP-only."""
     from hal.builder import open_board
@@ -210,6 +239,11 @@ def main() -> int:
     server = build_control(engine)
     start_ivr(engine, server)
     conference = start_conference(engine, server)
+    start_features(engine)
+    everyday = start_everyday(engine, server)
+    from telephony.recording.service import install as start_recording
+
+    recording = start_recording(engine, server)  # observer of answered calls, `*1`
     server.start()
 
     def stop(signum: int, _frame: object) -> None:
@@ -224,7 +258,11 @@ def main() -> int:
         server.stop()
         if conference is not None:
             conference.close()  # its music and tone players must go before libDestroy
+        for service in everyday:
+            service.close()
         engine.stop()
+        if recording is not None:
+            recording.close()  # finishes stereo files being interleaved
     log.info("pbx-core stopped")
     return 0
 
