@@ -336,9 +336,9 @@ class NumberSpeaker:
             spoken = text(value, mode, language)
             return self.prompts.render(template.replace("{value}", spoken), language)
         before, _, after = template.partition("{value}")
-        parts = [self.prompts.render(before.strip(), language)] if before.strip() else []
+        parts = [self.prompts.render(before.strip(), language)] if _wordy(before) else []
         parts += files
-        parts += [self.prompts.render(after.strip(), language)] if after.strip() else []
+        parts += [self.prompts.render(after.strip(), language)] if _wordy(after) else []
         return self._join(parts, language)
 
     def _join(self, parts: list[Path], language: str) -> Path:
@@ -396,6 +396,11 @@ class NumberSpeaker:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _wordy(part: str) -> bool:
+    """Whether a piece of a template has anything to say (a lone full stop has not)."""
+    return any(ch.isalnum() for ch in part)
 
 
 _speakers: dict[Path, NumberSpeaker] = {}

@@ -71,11 +71,13 @@ CATALOG: dict[str, dict[str, str]] = {
     "ivr.params_hint": {
         "en": "A JSON object. play/menu/collect: text or file, timeout, retries (menu), variable, min, max, "
         "terminator (collect); time: hours by weekday (mon: 09:00-18:00), holidays, override (auto, day, "
-        "night); http: url, method, timeout, field, say, say_text; set: priority, language; goto: target "
+        "night); http: url, method, timeout, field, say, say_text, say_as (text, digits, number, amount); "
+        "set: priority, language; goto: target "
         "(queue, extension, ivr, voicemail, hangup) and number.",
         "zh-CN": "JSON 对象。播放/菜单/收号：text 或 file、timeout、retries（菜单）、variable、min、max、"
         "terminator（收号）；时间条件：按星期的 hours（mon: 09:00-18:00）、holidays、override（auto、day、"
-        "night）；HTTP 查询：url、method、timeout、field、say、say_text；设置：priority、language；"
+        "night）；HTTP 查询：url、method、timeout、field、say、say_text、say_as（text、digits、number、amount：按文字、"
+        "逐位数字、数值或金额读出）；设置：priority、language；"
         "转到：target（queue、extension、ivr、voicemail、hangup）和 number。",
     },
     "ivr.branches": {"en": "Branches (JSON)", "zh-CN": "分支（JSON）"},

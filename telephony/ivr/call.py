@@ -243,11 +243,39 @@ class IvrCall(LineCall):
         say = str(node.params.get("say", ""))
         if say and say in self.variables:
             text = str(node.params.get("say_text", "") or "{value}")
+            if self._say_as(node, self.variables[say], text, target):
+                return
             spoken = Node(node.key, "play", {"text": text.replace("{value}", self.variables[say])})
             token = self.token
             self.prompt(spoken, lambda: token == self.token and self.run(target))
             return
         self.run(target)
+
+    def _say_as(self, node: Node, value: str, text: str, target: str) -> bool:
+        """Speak the value as digits, a number or an amount (say_as); False: say it as text."""
+        from telephony.saynumbers import SayError, say_number, words
+
+        mode = str(node.params.get("say_as", "text"))
+        if mode == "text":
+            return False
+        try:
+            words(value, mode, self.language)
+        except SayError as exc:
+            log.warning("call %s: node %s says %r as text: %s", self.uniqueid, node.key, value, exc)
+            return False
+        template = VAR_RE.sub(lambda m: "{value}" if m[1] == "value" else self.variables.get(m[1], ""), text)
+        token = self.token
+        say_number(
+            self.engine,
+            value,
+            mode,
+            self.language,
+            lambda path: (
+                token == self.token and self._play(path, lambda: token == self.token and self.run(target))
+            ),
+            template,
+        )
+        return True
 
     # --- leaving the IVR --------------------------------------------------------------------------
 

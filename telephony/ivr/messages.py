@@ -52,6 +52,14 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "ivr.problem.url": {"en": "url {url} is not an http(s) URL", "zh-CN": "url {url} 不是 http(s) 地址"},
     "ivr.problem.method": {"en": "method must be GET or POST", "zh-CN": "method 必须是 GET 或 POST"},
+    "ivr.problem.say_as": {
+        "en": "say_as must be one of {modes} (got {value})",
+        "zh-CN": "say_as 必须是 {modes} 之一（现为 {value}）",
+    },
+    "ivr.problem.say_as_without_say": {
+        "en": "say_as needs say (the returned field to speak)",
+        "zh-CN": "say_as 需要 say（要读出的返回字段）",
+    },
     "ivr.problem.fallback": {
         "en": "http lookup has no 'fallback' node (taken on timeout or error)",
         "zh-CN": "HTTP 查询没有“fallback”节点（超时或出错时使用）",

@@ -12,7 +12,8 @@ A flow is a set of nodes by key, entered at `entry`. What each kind reads:
              ("auto" | "day" | "night")
     http     url, method (GET | POST), timeout (3 s),            the field's value, default, fallback
              field (JSON key branched on), say (key spoken),     (timeout, error, bad reply)
-             say_text ("... {value} ...")
+             say_text ("... {value} ..."), say_as (text |
+             digits | number | amount: telephony.saynumbers)
     set      priority (int) and/or language (zh-CN | en)         next
     goto     target (queue | extension | ivr | voicemail |       (none)
              hangup), number
@@ -40,6 +41,7 @@ from telephony.prompts import LANGUAGES
 INPUT_KINDS = ("menu", "collect")  # a caller's key press happens only in these
 MENU_KEYS = set("0123456789*#")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SAY_AS = ("text", "digits", "number", "amount")  # how an http node speaks its value
 RANGE_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
 
 
@@ -174,6 +176,11 @@ def _node_problems(node: Node, nodes: Mapping[str, Node], directory: Directory) 
         out += _number_problems(params, ("timeout",), ())
         if not branches.get("fallback"):
             out.append(Problem("ivr.problem.fallback"))
+        say_as = params.get("say_as", "text")
+        if say_as not in SAY_AS:
+            out.append(Problem("ivr.problem.say_as", value=repr(say_as), modes=", ".join(SAY_AS)))
+        elif say_as != "text" and not str(params.get("say", "")).strip():
+            out.append(Problem("ivr.problem.say_as_without_say"))
     elif kind == "set":
         language = params.get("language")
         if language is not None and language not in LANGUAGES:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.server
+import json
 import threading
 import wave
 
@@ -10,6 +12,9 @@ import pytest
 from telephony.prompts import Prompts
 from telephony.saynumbers import MAX_NUMBER, SET_WORDS, NumberSpeaker, SayError, stems, text, words
 from tests.support import audio
+from tests.support.box import Box
+
+SECRET = "Secr3tPass9"
 
 ZH_NUMBERS = [
     (0, "零"),
@@ -366,3 +371,146 @@ def _en_value(said: list[str]) -> int:
                 total += group * _SCALE[part]
                 group = 0
     return total + group
+
+
+# --- an IVR node saying a looked-up amount, in the running box ----------------------------------------
+
+WORD_TONES = {
+    "one": 400,
+    "hundred": 550,
+    "and": 700,
+    "twenty": 850,
+    "three": 1000,
+    "yuan": 1150,
+    "fifty": 1300,
+    "fen": 1450,
+}
+
+
+class Balance(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 - http.server API
+        body = json.dumps({"balance": "123.50", "status": "ok"}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, fmt: str, *args) -> None:
+        return None
+
+
+@pytest.fixture(scope="module")
+def say_box(tmp_path_factory):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Balance)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/balance"
+    box = Box(tmp_path_factory.mktemp("saynumbers"), rtp_port=28200).start()
+    box.add_extension("1001", SECRET, "Phone 1001")
+    box.db()
+    from telephony.ivr.validate import activate
+    from telephony.models import IvrFlow, IvrNode
+
+    _tone_set(box.cfg.media_dir, "en", WORD_TONES)  # a recorded English set; none for Chinese
+    for number, language, template in (
+        ("7700", "en", "Your balance is {value}."),
+        ("7701", "zh-CN", "您的余额是{value}。"),
+    ):
+        flow = IvrFlow.create(number=number, name="Balance", entry="ask", language=language)
+        for key, kind, params, branches in (
+            (
+                "ask",
+                "http",
+                {"url": url, "say": "balance", "say_as": "amount", "say_text": template},
+                {"fallback": "bye"},
+            ),
+            ("bye", "play", {"text": "Goodbye." if language == "en" else "再见。"}, {}),
+        ):
+            node = IvrNode(flow=flow, key=key, kind=kind)
+            node.set_params(params)
+            node.set_branches(branches)
+            node.save()
+        activate(flow, box.cfg.media_dir)
+    yield box
+    box.stop()
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def caller(phone_host, say_box, tmp_path):
+    saved, phone_host.rtp_port = phone_host.rtp_port, 45000
+    phone = phone_host.phone(say_box.sip, "1001", SECRET)
+    phone.record_dir = tmp_path
+    phone_host.wait(lambda: phone.registered, 10, "1001 registered")
+    yield phone
+    phone_host.drop_phones()
+    phone_host.rtp_port = saved
+
+
+def _tone_runs(pcm) -> list[int]:
+    """The word tones heard, in order: 0.1 s windows, a tone counted when it holds for 0.3 s."""
+    candidates = list(WORD_TONES.values())
+    windows = []
+    for start in range(0, len(pcm) - 800, 800):
+        chunk = pcm[start : start + 800]
+        freq, level = audio.dominant(chunk, candidates), audio.rms(chunk)
+        pure = (
+            level > 1500 and audio.goertzel(chunk, freq) * 32768.0**2 > 0.6 * 2 * level**2
+        )  # a tone, not speech
+        windows.append(freq if pure else 0)
+    runs: list[int] = []
+    count = 0
+    for i, freq in enumerate(windows):
+        count = count + 1 if i and freq == windows[i - 1] else 1
+        if freq and count == 3:
+            runs.append(freq)
+    return runs
+
+
+def test_saynumbers_ivr_lookup_says_the_returned_amount_with_the_recorded_prompt_set(
+    say_box, caller, phone_host
+):
+    call = caller.call("7700")
+    phone_host.wait(lambda: call.confirmed, 10, "the IVR to answer")
+    phone_host.wait(lambda: call.disconnected, 30, "the amount, goodbye, hang up")
+    heard = _tone_runs(audio.read_pcm(call.record_path))
+    order = [WORD_TONES[w] for w in "one hundred and twenty three yuan fifty fen".split()]
+    assert heard == order, f"heard {heard}, expected the words of 123.50 in order"
+    cache = say_box.cfg.media_dir / "prompts" / "sets-cache" / "en"
+    assert list(cache.glob("*.wav")), "the joined prompt was not cached"
+
+
+def test_saynumbers_ivr_lookup_without_a_prompt_set_speaks_the_amount_in_chinese_by_tts(
+    say_box, caller, phone_host
+):
+    call = caller.call("7701")
+    phone_host.wait(lambda: call.confirmed, 10, "the IVR to answer")
+    phone_host.wait(lambda: call.disconnected, 30, "the amount, goodbye, hang up")
+    said = Prompts(say_box.cfg.media_dir).path("您的余额是一百二十三元五角。", "zh-CN")
+    assert said.exists(), "the amount was not spoken as 一百二十三元五角"
+    assert call.recorded_seconds() > 2.0
+    assert audio.rms(audio.read_pcm(call.record_path)) > 200
+
+
+def test_saynumbers_ivr_validation_refuses_an_unknown_say_as_and_say_as_without_say_by_node():
+    from telephony.ivr.validate import Directory, Node, validate
+
+    directory = Directory(queue=lambda n: False, extension=lambda n: False, ivr=lambda n: False)
+
+    def problems(params: dict) -> list:
+        nodes = {
+            "ask": Node("ask", "http", {"url": "http://127.0.0.1/x", **params}, {"fallback": "bye"}),
+            "bye": Node("bye", "play", {"text": "Bye."}),
+        }
+        return validate("ask", nodes, directory)
+
+    assert problems({"say": "balance", "say_as": "amount"}) == []
+    assert problems({"say": "balance"}) == []  # text, as before
+    [bad] = problems({"say": "balance", "say_as": "roman"})
+    assert bad == "node 'ask': say_as must be one of text, digits, number, amount (got 'roman')"
+    assert bad.render("zh-CN") == "节点“ask”：say_as 必须是 text, digits, number, amount 之一（现为 'roman'）"
+    [alone] = problems({"say_as": "digits"})
+    assert alone == "node 'ask': say_as needs say (the returned field to speak)"
+    assert "say_as 需要 say" in alone.render("zh-CN")
