@@ -237,6 +237,8 @@ class SipLeg(CallLeg):
         self.early_sent = False
         self.ringback: pj.ToneGenerator | None = None
         self.answered = False
+        # Extra INVITE headers for `ring` (intercom and paging ask phones to auto-answer).
+        self.headers: list[tuple[str, str]] = []
 
     def media(self) -> pj.AudioMedia | None:
         try:
@@ -258,6 +260,10 @@ class SipLeg(CallLeg):
         pai.hName = "P-Asserted-Identity"
         pai.hValue = identity
         prm.txOption.headers.append(pai)
+        for h_name, h_value in self.headers:
+            extra = pj.SipHeader()
+            extra.hName, extra.hValue = h_name, h_value
+            prm.txOption.headers.append(extra)
         self.leg.makeCall(engine.extension_uri(callee), prm)
 
     def progress(self) -> None:

@@ -86,8 +86,9 @@ def park_config() -> ParkConfig:
     """Read the park settings; a stored value that does not parse keeps the default (logged by the admin)."""
     values = {}
     default = ParkConfig()
+    stored = {row.key: row.value for row in Setting.select().where(Setting.key.in_(list(PARK_KEYS)))}
     for key, (field, parse) in PARK_KEYS.items():
-        raw = Setting.get_value(key, "")
+        raw = stored.get(key, "")
         if raw == "":
             continue
         try:

@@ -1,0 +1,1 @@
+"""Intercom (*80<ext>, auto-answer) and paging groups (one-way to every member)."""

@@ -1,0 +1,1 @@
+"""Call park and retrieve: slots, music on hold, ring-back after the timeout."""

@@ -1,0 +1,1 @@
+"""Call pickup: group (*8) and directed (**<number>)."""

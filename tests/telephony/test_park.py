@@ -1,0 +1,186 @@
+"""End to end: call park and retrieve with real pjsua2 phones through kamailio and pbx-core.
+
+The parker presses *3 during a call (RFC 4733), hears its slot spoken and is released; the
+parked phone hears music on hold; another phone dials the slot and both hear each other (tones
+found by Goertzel in what each phone records). A call left in its slot rings the parker back,
+then the fallback number.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support import audio
+from tests.support.box import wait_until
+
+SECRET = "Secr3tPass9"
+FREQS = [600, 1000, 1400]
+
+
+def ensure_extension(box, number: str, name: str) -> None:
+    from telephony.models import Extension
+
+    box.db()
+    if not Extension.select().where(Extension.number == number).exists():
+        box.add_extension(number, SECRET, name)
+
+
+@pytest.fixture(scope="module")
+def park_box(box):
+    for number, name in (("1101", "Ann"), ("1102", "Ben"), ("1103", "Cat")):
+        ensure_extension(box, number, name)
+    return box
+
+
+@pytest.fixture
+def tones(tmp_path):
+    return {f: audio.write_tone(tmp_path / f"tone-{f}.wav", f, seconds=3.0) for f in FREQS}
+
+
+@pytest.fixture
+def park_settings(park_box):
+    from telephony.models import Setting
+
+    def apply(**values: str) -> None:
+        park_box.db()
+        for key, value in values.items():
+            Setting.set_value(key, value)
+        park_box.control.reload()
+
+    yield apply
+    apply(park_timeout="120", park_fallback="", no_answer_timeout="30")
+
+
+def slots(box) -> list[dict]:
+    return box.control.get("/park/slots")
+
+
+def answered_pair(phones, phone_host, tones):
+    """1101 calls 1102, which answers; 1101 plays 1000 Hz, 1103 (made here too) plays 600 Hz."""
+    ann, ben, cat = phones("1101"), phones("1102"), phones("1103")
+    phone_host.wait(lambda: ann.registered and ben.registered and cat.registered, 10, "registered")
+    ann.play_path, cat.play_path = tones[1000], tones[600]
+    call = ann.call("1102")
+    phone_host.wait(lambda: call.confirmed and ben.incoming and ben.incoming[-1].confirmed, 10, "answer")
+    return ann, ben, cat, call, ben.incoming[-1]
+
+
+def park_with_star3(phone_host, parker_call) -> float:
+    """Press *3 on the parker's call; return how many seconds it had recorded before."""
+    phone_host.wait(lambda: parker_call.recorded_seconds() > 1.0, 10, "the call's audio")
+    before = parker_call.recorded_seconds()
+    parker_call.dialDtmf("*3")
+    return before
+
+
+def tone_share(samples, freq: float) -> float:
+    """The part of the samples' energy at `freq` (about 1 for a pure tone, small for speech)."""
+    level = 2 * (audio.rms(samples) / 32768.0) ** 2
+    return audio.goertzel(samples, freq) / level if level else 0.0
+
+
+def heard_after(call, seconds_before: float):
+    return audio.read_pcm(call.record_path)[int(seconds_before * audio.RATE) :]
+
+
+def test_star3_parks_the_other_party_announces_the_slot_and_another_phone_retrieves_it(
+    park_box, phones, phone_host, tones
+):
+    ann, ben, cat, ann_call, ben_call = answered_pair(phones, phone_host, tones)
+    before = len(park_box.cdrs())
+    mark = park_with_star3(phone_host, ben_call)
+    phone_host.wait(lambda: ben_call.disconnected, 30, "the parker to be released after the announcement")
+    said = heard_after(ben_call, mark + 0.3)
+    assert audio.rms(said) > 300, "the parker heard no announcement"
+    assert tone_share(said, 1000) < 0.5, "the parker heard the parked phone, not the slot"
+    rows = slots(park_box)
+    assert [(r["slot"], r["number"], r["parker"]) for r in rows] == [("701", "1101", "1102")]
+    assert not ann_call.disconnected
+    # The parked phone hears music on hold (the built-in arpeggio: not its own tone, not silence).
+    held_from = ann_call.recorded_seconds()
+    phone_host.wait(lambda: ann_call.recorded_seconds() > held_from + 1.5, 10, "audio while parked")
+    music = heard_after(ann_call, held_from)
+    assert audio.rms(music) > 300
+    retrieve = cat.call("701")
+    phone_host.wait(lambda: retrieve.confirmed, 10, "the retrieve call answered")
+    assert slots(park_box) == []
+    start_cat, start_ann = retrieve.recorded_seconds(), ann_call.recorded_seconds()
+    phone_host.wait(
+        lambda: retrieve.recorded_seconds() > start_cat + 2 and ann_call.recorded_seconds() > start_ann + 2,
+        10,
+        "2 s of audio each way after the retrieve",
+    )
+    at_cat = audio.read_pcm(retrieve.record_path)[-8000:]
+    at_ann = audio.read_pcm(ann_call.record_path)[-8000:]
+    assert audio.rms(at_cat) > 1000 and audio.dominant(at_cat, FREQS) == 1000
+    assert audio.rms(at_ann) > 1000 and audio.dominant(at_ann, FREQS) == 600
+    retrieve.hangup_now()
+    phone_host.wait(lambda: ann_call.disconnected, 10, "the parked phone released")
+    wait_until(lambda: len(park_box.cdrs()) >= before + 3, 10, "the CDRs of call, slot and retrieve")
+    rows = park_box.cdrs()[before:]
+    assert ("1101", "1102", "ANSWERED") in [(r.caller, r.callee, r.disposition) for r in rows]
+    taken = next(r for r in rows if r.caller == "1103")
+    assert (taken.callee, taken.disposition) == ("701", "ANSWERED")
+    assert sorted(leg.peer for leg in taken.legs) == ["1101", "1103"]
+
+
+def test_given_a_parked_call_not_taken_then_it_rings_the_parker_then_the_fallback(
+    park_box, phones, phone_host, tones, park_settings
+):
+    park_settings(park_timeout="3", park_fallback="1103", no_answer_timeout="4")
+    ann, ben, cat, ann_call, ben_call = answered_pair(phones, phone_host, tones)
+    ben.answer_code = 0  # the parker lets the ring-back ring
+    cat.answer_code = 200
+    park_with_star3(phone_host, ben_call)
+    phone_host.wait(lambda: ben_call.disconnected, 30, "the parker released")
+    phone_host.wait(lambda: len(ben.incoming) == 2, 15, "the ring-back to the parker")
+    ring_back = ben.incoming[-1]
+    assert "1101" in ring_back.invite  # the parked party's number as caller ID
+    assert slots(park_box) == []
+    phone_host.wait(lambda: ring_back.disconnected, 15, "the ring-back to give up")
+    phone_host.wait(lambda: bool(cat.incoming) and cat.incoming[-1].confirmed, 15, "the fallback answered")
+    fallback = cat.incoming[-1]
+    start = fallback.recorded_seconds()
+    phone_host.wait(lambda: fallback.recorded_seconds() > start + 1.5, 10, "audio at the fallback")
+    assert audio.dominant(audio.read_pcm(fallback.record_path)[-8000:], FREQS) == 1000
+    assert not ann_call.disconnected
+    ann_call.hangup_now()
+    phone_host.wait(lambda: fallback.disconnected, 10, "the fallback released")
+
+
+def test_ring_back_answered_by_the_parker_reconnects_the_parked_party(
+    park_box, phones, phone_host, tones, park_settings
+):
+    park_settings(park_timeout="2")
+    ann, ben, cat, ann_call, ben_call = answered_pair(phones, phone_host, tones)
+    park_with_star3(phone_host, ben_call)
+    phone_host.wait(lambda: ben_call.disconnected, 30, "the parker released")
+    phone_host.wait(
+        lambda: len(ben.incoming) == 2 and ben.incoming[-1].confirmed, 15, "the ring-back answered"
+    )
+    back = ben.incoming[-1]
+    start = back.recorded_seconds()
+    phone_host.wait(lambda: back.recorded_seconds() > start + 1.5, 10, "audio after the ring-back")
+    assert audio.dominant(audio.read_pcm(back.record_path)[-8000:], FREQS) == 1000
+    back.hangup_now()
+    phone_host.wait(lambda: ann_call.disconnected, 10, "the parked party released")
+
+
+def test_dialing_the_lot_parks_the_caller_and_an_empty_slot_says_so(park_box, phones, phone_host, tones):
+    ann, cat = phones("1101"), phones("1103")
+    phone_host.wait(lambda: ann.registered and cat.registered, 10, "registered")
+    ann.play_path = tones[1000]
+    parked = ann.call("700")
+    phone_host.wait(lambda: parked.confirmed, 10, "the lot answers")
+    wait_until(lambda: [r["slot"] for r in slots(park_box)] == ["701"], 10, "slot 701 taken")
+    empty = cat.call("702")
+    phone_host.wait(lambda: empty.confirmed, 10, "the empty slot answers")
+    phone_host.wait(lambda: empty.disconnected, 30, "the empty slot hangs up after saying so")
+    assert audio.rms(audio.read_pcm(empty.record_path)) > 300
+    taken = cat.call("701")
+    phone_host.wait(lambda: taken.confirmed, 10, "the retrieve")
+    start = taken.recorded_seconds()
+    phone_host.wait(lambda: taken.recorded_seconds() > start + 1.5, 10, "audio after the retrieve")
+    assert audio.dominant(audio.read_pcm(taken.record_path)[-8000:], FREQS) == 1000
+    taken.hangup_now()
+    phone_host.wait(lambda: parked.disconnected, 10, "the parked caller released")
