@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 
 from telephony.models import Extension
+from telephony.models.features import HotDesk
 from telephony.models.lines import PERMISSIONS, DialRule, InboundRoute, PortSetting, TrunkGroup
 
 
@@ -45,6 +46,9 @@ def resolve(digits: str, permission: str = "international") -> Route:
     """Route dialed digits for a caller of class `permission`."""
     if not digits:
         return Route("none")
+    desk = HotDesk.get_or_none(HotDesk.extension == digits)  # hot-desk: the phone it is logged in at
+    if desk is not None and desk.phone != digits:
+        digits = desk.phone
     if is_sip_extension(digits):
         return Route("sip", digits, digits)
     port = fxs_port_of(digits)

@@ -199,13 +199,18 @@ class LineCall(CallRecord):
     def _to_voicemail(self, cause: int) -> bool:
         """Hand the caller to the callee's mailbox when it takes this outcome (no answer or busy)."""
         voicemail = getattr(self.engine, "voicemail", None)  # set by telephony.main when it runs
-        if voicemail is None or cause not in (BUSY, NO_ANSWER) or self.a.ended:
+        features = getattr(self.engine, "features", None)  # forward busy/no-answer, follow-me
+        if (voicemail is None and features is None) or cause not in (BUSY, NO_ANSWER) or self.a.ended:
             return False
         caller_leg = self.a
         # The extension a SIP leg rang, else the number dialed (an FXS port's number).
         callee = self.b.peer if isinstance(self.b, SipLeg) else self.callee
         reason = "busy" if cause == BUSY else "unavailable"
-        if not voicemail.forward_leg(caller_leg, self.caller, self.caller_name, callee, reason):
+        taken = features is not None and features.callee_failed(self, caller_leg, callee, reason)
+        if not taken and (
+            voicemail is None
+            or not voicemail.forward_leg(caller_leg, self.caller, self.caller_name, callee, reason)
+        ):
             return False
         self.legs["caller"].end = utcnow()  # this record ends here; the mailbox call has its own
         self.a = CallLeg(caller_leg.peer)  # a placeholder: this record no longer owns the caller
