@@ -194,17 +194,6 @@ def start_features(engine: Engine) -> None:
         log.exception("routing features could not be started: running without them")
 
 
-def start_features(engine: Engine) -> None:
-    """Serve DND, forwards, follow-me, ring groups, caller lists, speed dials, hot-desk; a failure
-    leaves calls up."""
-    from telephony.features.service import FeatureService
-
-    try:
-        FeatureService(engine).start()
-    except Exception:  # the rest of the box keeps working without these features; the log says why
-        log.exception("routing features could not be started: running without them")
-
-
 def start_lines(engine: Engine) -> None:
     """Open and start the board the box config names; on failure the core runs SIP-only."""
     from hal.builder import open_board
@@ -250,7 +239,6 @@ def main() -> int:
     server = build_control(engine)
     start_ivr(engine, server)
     conference = start_conference(engine, server)
-    start_features(engine)
     start_features(engine)
     everyday = start_everyday(engine, server)
     from telephony.recording.service import install as start_recording
