@@ -22,7 +22,16 @@ from telephony.boxconfig import BoxConfig
 from telephony.calls.incall import InCallCodes
 from telephony.calls.router import Router
 from telephony.cdr import CdrRecord, CdrWriter
-from telephony.events import Callback, ControlRequest, Event, IncomingCall, LegDtmf, LegMedia, LegState
+from telephony.events import (
+    Callback,
+    ControlRequest,
+    Event,
+    IncomingCall,
+    LegDtmf,
+    LegMedia,
+    LegState,
+    LegTransfer,
+)
 from telephony.models import DEFAULT_REALM, Extension, Setting
 from telephony.sip.objects import CoreAccount, Leg
 from telephony.sipmsg import caller_identity, request_uri_user
@@ -242,6 +251,13 @@ class Engine:
                 event.func()
             elif isinstance(event, IncomingCall):
                 self._incoming(event)
+            elif isinstance(event, LegTransfer):
+                self.legs.add(event.new_leg)  # pjsua dials it already: keep the object alive
+                transfers = getattr(self, "transfers", None)  # telephony.calls.transfer
+                if transfers is not None:
+                    transfers.on_refer(event)
+                else:
+                    event.new_leg.hangup(pj.CallOpParam(True))
             elif isinstance(event, ControlRequest):
                 self._control(event)
         except pj.Error as exc:

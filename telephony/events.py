@@ -58,6 +58,15 @@ class LegMedia(Event):
 
 
 @dataclasses.dataclass(frozen=True)
+class LegTransfer(Event):
+    """A SIP phone sent REFER on `leg`; pjsua answered 202 and dials `dst_uri` on `new_leg`."""
+
+    leg: Any
+    dst_uri: str
+    new_leg: Any
+
+
+@dataclasses.dataclass(frozen=True)
 class ControlRequest(Event):
     """A control API request; the engine answers through `reply`."""
 

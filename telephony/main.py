@@ -239,6 +239,9 @@ def main() -> int:
     server = build_control(engine)
     start_ivr(engine, server)
     conference = start_conference(engine, server)
+    from telephony.calls.transfer import install as start_transfers
+
+    transfers = start_transfers(engine)  # REFER, `##`/`*2`, hook-flash, music on SIP hold
     start_features(engine)
     everyday = start_everyday(engine, server)
     from telephony.recording.service import install as start_recording
@@ -258,6 +261,7 @@ def main() -> int:
         server.stop()
         if conference is not None:
             conference.close()  # its music and tone players must go before libDestroy
+        transfers.hold.close()  # music-on-hold players too
         for service in everyday:
             service.close()
         engine.stop()

@@ -52,6 +52,9 @@ class LineCall(CallRecord):
         self.hangup_by = ""
         self.bridged = False
         self.timer = None
+        # A transfer or consultation in progress (telephony.calls.transfer): it sees the call's
+        # keys and leg ends first, so a transferor hanging up completes instead of clearing.
+        self.transfer = None
         self.legs: dict[str, LegRecord] = {"caller": LegRecord("caller", a.peer, start=self.start)}
         self._attach(a, "caller")
         engine.calls[self.uniqueid] = self
@@ -123,6 +126,8 @@ class LineCall(CallRecord):
         self.engine.notify("call_answered", self)
 
     def leg_ended(self, leg: CallLeg, cause: int) -> None:
+        if self.transfer is not None and self.transfer.leg_ended(self, leg, cause):
+            return
         record = self.legs.get(leg.role)
         if record is not None and record.end is None:
             record.end = utcnow()
@@ -161,6 +166,8 @@ class LineCall(CallRecord):
 
     def on_line_digit(self, leg: CallLeg, digit: str) -> None:
         """A key from either leg: an in-call feature code, else relayed to the other side."""
+        if self.transfer is not None and self.transfer.digit(self, leg, digit):
+            return
         if self.state == "answered" and leg in (self.a, self.b):
             self.engine.incall.digit(self, leg, digit)
 
@@ -170,6 +177,9 @@ class LineCall(CallRecord):
             leg.media_changed()
         if self.state == "answered":
             self.bridge()
+        hold = getattr(self.engine, "hold", None)  # telephony.calls.hold: re-INVITE hold -> music
+        if hold is not None and isinstance(leg, SipLeg):
+            hold.media_changed(self, leg)
 
     # --- media --------------------------------------------------------------------------------
 
@@ -185,6 +195,9 @@ class LineCall(CallRecord):
         if not self.bridged:
             log.info("call %s: bridged %s <-> %s", self.uniqueid, self.a.peer, self.b.peer)
         self.bridged = True
+        hold = getattr(self.engine, "hold", None)
+        if hold is not None:
+            hold.after_bridge(self)  # a parked party stays cut off and keeps its music
 
     # --- helpers ------------------------------------------------------------------------------
 

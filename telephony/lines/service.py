@@ -198,6 +198,10 @@ class LineService:
                 self._fxs_dialed(line)
             else:
                 self._digit_timer(line, INTER_DIGIT_TIMEOUT)
+        elif isinstance(event, ev.Flash) and line.state == "call" and line.leg is not None:
+            transfers = getattr(self.engine, "transfers", None)  # hook-flash: telephony.calls.transfer
+            if transfers is not None:
+                transfers.flash(line.leg)
         elif isinstance(event, ev.Digit) and line.state == "call" and line.leg is not None:
             # A key pressed during a call (an IVR menu): the call decides whether it listens.
             handler = getattr(line.leg.call, "on_line_digit", None)

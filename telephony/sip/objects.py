@@ -7,7 +7,7 @@ from typing import Any
 
 import pjsua2 as pj
 
-from telephony.events import Event, IncomingCall, LegDtmf, LegMedia, LegState
+from telephony.events import Event, IncomingCall, LegDtmf, LegMedia, LegState, LegTransfer
 
 Post = Callable[[Event], None]
 
@@ -22,6 +22,7 @@ class Leg(pj.Call):
         self.role = ""
         self.wrapper: Any = None  # the calls.legs.SipLeg when a LineCall owns this dialog
         self.pj_id = call_id
+        self.account = account
 
     def onCallState(self, prm: pj.OnCallStateParam) -> None:  # noqa: N802 - pjsua2 API
         info = self.getInfo()
@@ -32,6 +33,14 @@ class Leg(pj.Call):
 
     def onDtmfDigit(self, prm: pj.OnDtmfDigitParam) -> None:  # noqa: N802 - pjsua2 API
         self.post(LegDtmf(self, prm.digit, prm.method))
+
+    def onCallTransferRequest(self, prm: pj.OnCallTransferRequestParam) -> None:  # noqa: N802 - pjsua2 API
+        # pjsua answers the REFER 202 and dials the Refer-To URI itself as soon as this returns;
+        # it must be given a Call object of its own (else it reuses this one). The engine decides
+        # what that dialog becomes (telephony.calls.transfer).
+        new_leg = Leg(self.account, self.post)
+        prm.newCall = new_leg
+        self.post(LegTransfer(self, prm.dstUri, new_leg))
 
 
 class CoreAccount(pj.Account):
