@@ -29,6 +29,7 @@ from webadmin.routes import (
     pausecodes,
     ports,
     queues,
+    recordings,
     reports,
     routing,
     setup,
@@ -74,6 +75,7 @@ def create_app(
     ivr.register(app)  # IVR flows and their nodes
     voicemail.register(app)  # mailboxes, their messages (played with ranges) and the SMTP server
     conference.register(app)  # conference rooms and their live view
+    recordings.register(app)  # call recordings (played with ranges), rules and retention
     for module in (agent_console, supervisor, wallboard, cti_api):  # the call center live
         module.register(app)
     _check_access_declared(app)

@@ -34,6 +34,7 @@ NAV = (
     ("extensions", "/extensions"),
     ("voicemail", "/voicemail"),
     ("conference", "/conference"),
+    ("recordings", "/recordings"),
     ("ports", "/ports"),
     ("trunks", "/trunks"),
     ("inbound", "/inbound"),
@@ -57,7 +58,7 @@ CALLCENTER_NAV = (
 )
 
 # A supervisor sees only the pages it may open (its consoles are added by the layout).
-SUPERVISOR_NAV = (("customers", "/customers"), ("reports", "/reports"))
+SUPERVISOR_NAV = (("customers", "/customers"), ("reports", "/reports"), ("recordings", "/recordings"))
 # Where a login lands when it asked for no page: the first page the role may open.
 LANDING = {"admin": "/", "supervisor": "/supervisor"}
 
