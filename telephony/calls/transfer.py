@@ -623,7 +623,7 @@ class TransferService:
     def detach(self, call: LineCall, leg: CallLeg) -> None:
         """Take `leg` out of `call` (unbridged; a placeholder keeps the call's shape)."""
         other = other_leg(call, leg)
-        if other is not None:
+        if other is not None and not other.ended and not leg.ended:
             mine, theirs = leg.media(), other.media()
             if mine is not None and theirs is not None:
                 for src, dst in ((mine, theirs), (theirs, mine)):
