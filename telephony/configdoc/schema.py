@@ -623,6 +623,37 @@ MAILBOXES = Section(
     unique=("number",),
 )
 
+# --- conference rooms (what a room holds while in use is not configuration) ------------------------
+
+CONFERENCE_ROOMS = Section(
+    "conference_rooms",
+    (
+        Field(
+            "number",
+            WORD,
+            REQUIRED,
+            "dialed number, 2 to 8 digits, no extension's or queue's; quote it: \"8000\"",
+        ),
+        Field("name", TEXT, "", "up to 64 characters"),
+        Field(
+            "pin", WORD, None, 'PIN to enter, 3 to 12 digits (import only; stored hashed); quote it: "2468"'
+        ),
+        Field("pin_hash", PIN_HASH, None, "the PIN's hash as exported, instead of pin (empty: no PIN)"),
+        Field(
+            "moderator_pin", WORD, None, "moderator PIN, 3 to 12 digits, not the same as pin (import only)"
+        ),
+        Field("moderator_pin_hash", PIN_HASH, None, "the moderator PIN's hash as exported (empty: none)"),
+        Field("max_participants", Int(2, 120), 60, "most callers in the room at once"),
+        Field("music_when_alone", BOOL, True, "music for the only caller in the room"),
+        Field("entry_exit_tones", BOOL, True, "a tone when a caller joins or leaves"),
+        Field("locked", BOOL, False, "true: nobody new gets in"),
+        Field("record", BOOL, False, "record the room while anyone is in it"),
+    ),
+    "conference rooms; rooms missing from the list are deleted",
+    many=True,
+    unique=("number",),
+)
+
 # In apply order: settings first, so extensions hash their secrets with the new realm; then what
 # others refer to before what refers to it (numbers before queues and routes, skills and pause
 # codes before agents, agents before queues, queues before the routes that may go to them, trunk
@@ -637,6 +668,7 @@ SECTIONS: tuple[Section, ...] = (
     AGENTS,
     QUEUES,
     IVR_FLOWS,
+    CONFERENCE_ROOMS,
     INBOUND_ROUTES,
     DIAL_RULES,
     CUSTOMERS,

@@ -29,6 +29,7 @@ import re
 from collections.abc import Callable
 from typing import Any, NoReturn
 
+from telephony import messages
 from telephony.callcenter.customers import (
     NUMBER_SPLIT_RE,
     CustomerInput,
@@ -1135,6 +1136,111 @@ def apply_mailboxes(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
     return counts
 
 
+# --- conference rooms ------------------------------------------------------------------------------
+
+CONFERENCE_TEXTS: dict[str, dict[str, str]] = {
+    "config.conference.number": {
+        "en": "{number} is not 2 to 8 digits",
+        "zh-CN": "{number} 不是 2 到 8 位数字",
+    },
+    "config.conference.taken": {
+        "en": "{number} is already used (extension, port, queue or IVR)",
+        "zh-CN": "{number} 已被使用（分机、端口、队列或语音导航）",
+    },
+    "config.conference.pin": {"en": "a PIN is 3 to 12 digits", "zh-CN": "密码为 3 到 12 位数字"},
+    "config.conference.pin_and_hash": {
+        "en": "give {field} or {field}_hash, not both",
+        "zh-CN": "{field} 与 {field}_hash 只能给出一个",
+    },
+    "config.conference.same_pin": {
+        "en": "the moderator PIN must differ from the PIN",
+        "zh-CN": "主持人密码不能与参会密码相同",
+    },
+    "config.conference.name": {"en": "a name is at most 64 characters", "zh-CN": "名称最多 64 个字符"},
+}
+for _key, _entry in CONFERENCE_TEXTS.items():
+    messages.CATALOG.setdefault(_key, _entry)
+
+
+def _room_item(r: Any) -> dict[str, Any]:
+    return {
+        "number": r.number,
+        "name": r.name,
+        "pin_hash": r.pin_hash,
+        "moderator_pin_hash": r.moderator_pin_hash,
+        "max_participants": r.max_participants,
+        "music_when_alone": bool(r.music_when_alone),
+        "entry_exit_tones": bool(r.entry_exit_tones),
+        "locked": bool(r.locked),
+        "record": bool(r.record),
+    }
+
+
+def export_conference_rooms() -> list[dict[str, Any]]:
+    """Every room with its PINs' hashes (never a PIN)."""
+    from telephony.models.conference import ConferenceRoom
+
+    return [_room_item(r) for r in ConferenceRoom.select().order_by(ConferenceRoom.number)]
+
+
+def _room_pin(item: dict[str, Any], field: str, current: str, path: str, ctx: ImportContext) -> str:
+    """The hash a room's PIN field gives: a hash as exported, a PIN hashed, or the same PIN's own hash."""
+    from telephony.conference.admin import PIN_RE
+    from telephony.models.callcenter import pin_matches
+
+    pin, given_hash = item[field], item[f"{field}_hash"]
+    if pin is not None and given_hash is not None:
+        raise ctx.error(f"{path}.{field}", "config.conference.pin_and_hash", field=field)
+    if pin is None:
+        return given_hash or ""
+    if not PIN_RE.fullmatch(pin):
+        raise ctx.error(f"{path}.{field}", "config.conference.pin")
+    if current and pin_matches(current, pin):
+        return current  # the same PIN: keep its hash (and salt)
+    return hash_pin(pin)
+
+
+def apply_conference_rooms(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
+    """Replace the rooms; numbers clash with no extension, port, queue or IVR."""
+    from telephony.conference.admin import NUMBER_RE, number_taken
+    from telephony.models.conference import ConferenceRoom
+
+    counts = Counts()
+    existing = {r.number: r for r in ConferenceRoom.select().order_by(ConferenceRoom.number)}
+    wanted = {item["number"] for item in items}
+    for number, row in existing.items():
+        if number not in wanted:
+            row.delete_instance()
+            ctx.released[number] = "conference_rooms"
+            counts.deleted += 1
+    for i, item in enumerate(items):
+        path = f"conference_rooms[{i}]"
+        number = item["number"]
+        row = existing.get(number)
+        if not NUMBER_RE.fullmatch(number):
+            raise ctx.error(f"{path}.number", "config.conference.number", number=number)
+        if number_taken(number, row.id if row is not None else None):
+            raise ctx.error(f"{path}.number", "config.conference.taken", number=number)
+        if len(item["name"]) > 64:
+            raise ctx.error(f"{path}.name", "config.conference.name")
+        if item["pin"] is not None and item["pin"] == item["moderator_pin"]:
+            raise ctx.error(f"{path}.moderator_pin", "config.conference.same_pin")
+        new = {k: v for k, v in item.items() if k not in ("pin", "moderator_pin")}
+        new["pin_hash"] = _room_pin(item, "pin", row.pin_hash if row else "", path, ctx)
+        new["moderator_pin_hash"] = _room_pin(
+            item, "moderator_pin", row.moderator_pin_hash if row else "", path, ctx
+        )
+        same = row is not None and _room_item(row) == new
+        if not same:
+            target = row if row is not None else ConferenceRoom(number=number)
+            for key, value in new.items():
+                setattr(target, key, value)
+            target.updated = utcnow()
+            target.save()
+        _changed(counts, row, same)
+    return counts
+
+
 def check_kept_references(ctx: ImportContext) -> None:
     """Refuse an import that took away a number a kept section (left out of the document) still uses.
 
@@ -1186,6 +1292,7 @@ HANDLERS: dict[str, SectionHandler] = {
         SectionHandler(schema.AGENTS, export_agents, apply_agents),
         SectionHandler(schema.QUEUES, export_queues, apply_queues),
         SectionHandler(schema.IVR_FLOWS, export_ivr_flows, apply_ivr_flows),
+        SectionHandler(schema.CONFERENCE_ROOMS, export_conference_rooms, apply_conference_rooms),
         SectionHandler(schema.INBOUND_ROUTES, export_inbound_routes, apply_inbound_routes),
         SectionHandler(schema.DIAL_RULES, export_dial_rules, apply_dial_rules),
         SectionHandler(schema.CUSTOMERS, export_customers, apply_customers),

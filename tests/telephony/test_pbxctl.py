@@ -344,6 +344,7 @@ def test_config_line_tables_import_export_and_reimport_through_pbxctl(cli_box, c
         "agents: 0 added, 0 changed, 0 deleted, 0 unchanged",
         "queues: 0 added, 0 changed, 0 deleted, 0 unchanged",
         "ivr_flows: 0 added, 0 changed, 0 deleted, 0 unchanged",
+        "conference_rooms: 0 added, 0 changed, 0 deleted, 0 unchanged",
         "inbound_routes: 0 added, 0 changed, 0 deleted, 2 unchanged",
         "dial_rules: 0 added, 0 changed, 0 deleted, 1 unchanged",
         "customers: 0 added, 0 changed, 0 deleted, 0 unchanged",
@@ -456,7 +457,15 @@ def test_config_call_center_round_trip_through_pbxctl(cli_box, cli_core, tmp_pat
     assert proc.stdout.splitlines() == [
         f"{s}: 0 added, 0 changed, 0 deleted, {unchanged.get(s, 0)} unchanged"
         for s in ("settings", "extensions", "ports", "trunk_groups", "skills", "pause_codes", "agents")
-        + ("queues", "ivr_flows", "inbound_routes", "dial_rules", "customers", "mailboxes")
+        + (
+            "queues",
+            "ivr_flows",
+            "conference_rooms",
+            "inbound_routes",
+            "dial_rules",
+            "customers",
+            "mailboxes",
+        )
     ]
     assert cli_box.db_dump() == before
     assert cli_box.ok("config", "export").stdout == again.read_text() == text
@@ -517,7 +526,15 @@ def test_config_round_trip_through_pbxctl_reloads_the_core(cli_box, cli_core, tm
     reloads = cli_core.reloads
     proc = cli_box.ok("config", "import", str(path))
     sections = ("settings", "extensions", "ports", "trunk_groups", "skills", "pause_codes", "agents")
-    sections += ("queues", "ivr_flows", "inbound_routes", "dial_rules", "customers", "mailboxes")
+    sections += (
+        "queues",
+        "ivr_flows",
+        "conference_rooms",
+        "inbound_routes",
+        "dial_rules",
+        "customers",
+        "mailboxes",
+    )
     unchanged = {"settings": 5, "extensions": 2}
     assert proc.stdout.splitlines() == [
         f"{s}: 0 added, 0 changed, 0 deleted, {unchanged.get(s, 0)} unchanged" for s in sections
