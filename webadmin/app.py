@@ -26,9 +26,12 @@ from webadmin.routes import (
     extensions,
     ivr,
     moh,
+    paging,
+    park,
     pausecodes,
     ports,
     queues,
+    recent,
     recordings,
     reports,
     routing,
@@ -75,6 +78,9 @@ def create_app(
     ivr.register(app)  # IVR flows and their nodes
     voicemail.register(app)  # mailboxes, their messages (played with ranges) and the SMTP server
     conference.register(app)  # conference rooms and their live view
+    park.register(app)  # call park settings and pickup groups
+    paging.register(app)  # paging groups
+    recent.register(app)  # recent calls of a phone (admins), of one's own extension (agents)
     recordings.register(app)  # call recordings (played with ranges), rules and retention
     for module in (agent_console, supervisor, wallboard, cti_api):  # the call center live
         module.register(app)

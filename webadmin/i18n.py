@@ -15,6 +15,7 @@ from webadmin import (
     catalog_lines,
     catalog_live,
     catalog_moh,
+    catalog_park,
     catalog_reports,
     catalog_users,
     catalog_voicemail,
@@ -270,6 +271,7 @@ CATALOG.update(catalog_users.CATALOG)
 CATALOG.update(catalog_voicemail.CATALOG)
 CATALOG.update(catalog_ivr.CATALOG)
 CATALOG.update(catalog_conference.CATALOG)
+CATALOG.update(catalog_park.CATALOG)
 
 
 def has(key: str) -> bool:

@@ -47,6 +47,7 @@ def test_every_route_declares_its_access(app):
                 ),
                 *("POST /agent/call/hangup", "POST /agent/call/transfer"),
                 *("POST /agent/token", "POST /agent/token/revoke"),
+                "GET /agent/recent",  # the agent's own extension's recent calls
             ],
             "agent-session",
         ),
