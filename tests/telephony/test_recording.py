@@ -31,8 +31,17 @@ def rec_box(tmp_path_factory):
         box.add_extension(number, SECRET, f"Phone {number}")
     box.db()
     from telephony.models import Setting
+    from telephony.models.callcenter import Agent, Queue, QueueMember
+    from telephony.models.lines import InboundRoute
 
     Setting.set_value("prompt_language", "en")
+    sales = Queue.create(number="6000", name="Sales", strategy="ring-all", ring_timeout=20)
+    agent = Agent.create(number="801", name="Agent 801", default_extension="1003")
+    agent.set_pin("24680")
+    agent.save()
+    QueueMember.create(queue=sales, agent=agent)
+    InboundRoute.create(trunk="e1", did="88001234", destination="1002")
+    box.control.reload()
     yield box
     box.stop()
 
@@ -268,3 +277,85 @@ def test_a_recording_survives_pbx_core_killed_mid_call(rec_box, phones, phone_ho
     assert abs(row.duration - seconds) < 0.05 and row.size == path.stat().st_size
     _, (mono,) = channels(path)
     assert power(mono, CALLER_HZ) > 0.01 and power(mono, CALLEE_HZ) > 0.01
+
+
+def test_given_a_queue_rule_then_a_queue_call_is_recorded_with_its_queue_and_agent(
+    rec_box, phones, phone_host, rules
+):
+    rules({"kind": "queue", "value": "6000", "mode": "mixed"})
+    before = len(recordings(rec_box))
+    caller, agent_phone = phones("1001", CALLER_HZ), phones("1003", CALLEE_HZ)
+    rec_box.control.post("/acd/agents/login", {"agent": "801", "contact": "1003"})
+    try:
+        call = place_call(phone_host, caller, "6000", agent_phone)
+        talk(phone_host, 3.0)
+        call.hangup_now()
+        phone_host.wait(lambda: agent_phone.incoming[-1].disconnected, 10, "the agent to be cleared")
+    finally:
+        rec_box.control.post("/acd/agents/logout", {"agent": "801"})
+    row = wait_done(rec_box, before + 1)[-1]
+    assert (row.caller, row.callee, row.queue, row.agent) == ("1001", "6000", "6000", "801")
+    assert row.trigger.startswith("rule:") and "1003" in row.extension.split(",")
+    _, (mono,) = channels(rec_box.cfg.media_dir / row.path)
+    assert abs(len(mono) / 8000 - talk_seconds(rec_box, row.uniqueid)) <= 0.5
+    assert power(mono, CALLER_HZ) > 0.01 and power(mono, CALLEE_HZ) > 0.01
+
+
+def sim(box: Box, verb: str, **args):
+    from telephony.control.client import ControlClient
+
+    return ControlClient(box.cfg.control_url, timeout=30).post(f"/sim/{verb}", args)["result"]
+
+
+def test_given_a_trunk_rule_then_an_inbound_e1_call_is_recorded_in_stereo(
+    rec_box, phones, phone_host, rules, tmp_path
+):
+    rules({"kind": "trunk", "value": "e1", "mode": "stereo"})
+    before = len(recordings(rec_box))
+    callee = phones("1002", CALLEE_HZ)
+    sim(rec_box, "e1_call", calling="13800138000", called="88001234")
+    phone_host.wait(lambda: callee.incoming and callee.incoming[-1].media_active, 10, "1002 to answer")
+    wait_until(lambda: len(recordings(rec_box)) == before + 1, 10, "the recording row")
+    row = recordings(rec_box)[-1]
+    assert (row.direction, row.caller, row.callee) == ("inbound", "13800138000", "88001234")
+    assert row.trunk.startswith("e1/")
+    carrier = audio.write_tone(tmp_path / "carrier-600.wav", 600, seconds=3.0)
+    sim(rec_box, "play", port=row.trunk, file=str(carrier))
+    talk(phone_host, 3.0)
+    callee.incoming[-1].hangup_now()
+    row = wait_done(rec_box, before + 1)[-1]
+    n, (left, right) = channels(rec_box.cfg.media_dir / row.path)
+    assert n == 2 and row.mode == "stereo"
+    assert audio.dominant(left, [400, 600, 1000]) == 600 and audio.goertzel(left, 600) > 0.01
+    assert audio.dominant(right, [400, 600, 1000]) == CALLEE_HZ
+
+
+def test_given_an_announcing_rule_then_both_parties_hear_that_the_call_is_recorded(
+    rec_box, phone_host, rules, tmp_path
+):
+    rules({"kind": "all", "value": "", "mode": "mixed", "announce": True})
+    made = []
+    for number in ("1001", "1002"):  # silent phones: whatever they hear is the announcement
+        phone = phone_host.phone(rec_box.sip, number, SECRET)
+        phone.record_dir = tmp_path
+        phone.play_path = audio.write_tone(tmp_path / "silence.wav", 400, seconds=30.0, amplitude=0)
+        phone_host.wait(lambda phone=phone: phone.registered, 10, f"{number} registered")
+        made.append(phone)
+    try:
+        caller, callee = made
+        call = place_call(phone_host, caller, "1002", callee)
+
+        def spoken(path) -> bool:
+            samples = audio.read_pcm(path) if path.exists() else []
+            return any(audio.rms(samples[i : i + 1600]) > 500 for i in range(0, len(samples) - 1600, 800))
+
+        heard = callee.incoming[-1]
+        phone_host.wait(
+            lambda: spoken(call.record_path) and spoken(heard.record_path), 20, "the announcement"
+        )
+        call.hangup_now()
+        phone_host.wait(lambda: heard.disconnected, 10, "hang-up")
+    finally:
+        phone_host.drop_phones()
+    log = (rec_box.cfg.log_dir / "pbx-core.log").read_text(errors="replace")
+    assert "This call is being recorded." in log  # the English prompt was made (prompt_language en)

@@ -125,6 +125,7 @@ class QueueCall(LineCall):
         log.info(
             "call %s: queue %s connected %s to agent %s", self.uniqueid, self.queue_id, self.caller, agent_id
         )
+        self.engine.notify("call_answered", self)  # observers (recording) follow queue calls too
 
     def leave(self, cause: int = NORMAL, disposition: str = "") -> None:
         """The engine is done with the caller (overflow to nowhere, removed queue, survey over): hang up."""
@@ -405,6 +406,7 @@ class QueueCall(LineCall):
                 leg.leg.call = None
                 self.engine.legs.discard(leg.leg)
         self.runtime.forget(self)
+        self.engine.notify("call_ended", self)
         self.engine.finish(self, self.cdr_record())
 
     def summary(self) -> dict:
