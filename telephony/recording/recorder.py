@@ -57,18 +57,6 @@ class CallRecorder:
         for med in sources:
             med.startTransmit(recorder)
 
-    def reconnect(self) -> None:
-        """Feed the recorders from the legs' current streams (a re-INVITE may have replaced one)."""
-        meds = [self.call.a.media(), self.call.b.media()]
-        feeds = [meds] if self.mode == "mixed" else [[meds[0]], [meds[1]]]
-        for (recorder, _old), sources in zip(self.recorders, feeds, strict=False):
-            for med in sources:
-                if med is not None:
-                    try:
-                        med.startTransmit(recorder)
-                    except pj.Error as exc:
-                        log.debug("recording %s: reconnect failed: %s", self.path.name, exc.info())
-
     def close(self, disconnect: bool) -> None:
         """Drop the recorders; `disconnect` first stops the legs' streams (they are still up)."""
         recorders, self.recorders = self.recorders, []

@@ -74,7 +74,7 @@ class RecordingService:
         self.low_space = False
         self.pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="recording")
         self.timer: Any = None
-        self.last_retention = 0.0
+        self.last_retention = float("-inf")  # the first tick applies retention
         self.recover()
 
     def start(self) -> None:

@@ -359,3 +359,44 @@ def test_given_an_announcing_rule_then_both_parties_hear_that_the_call_is_record
         phone_host.drop_phones()
     log = (rec_box.cfg.log_dir / "pbx-core.log").read_text(errors="replace")
     assert "This call is being recorded." in log  # the English prompt was made (prompt_language en)
+
+
+def test_retention_on_demand_in_the_core_keeps_the_newest_under_the_quota(rec_box, rules):
+    import datetime as dt
+
+    from telephony.models import Setting, utcnow
+    from telephony.models.recording import Recording
+
+    rules()
+    rec_box.db()
+    for row in Recording.select():
+        (rec_box.cfg.media_dir / row.path).unlink(missing_ok=True)
+        row.delete_instance()
+    made = []
+    for n, age in enumerate([3, 1, 2]):  # 600 kB each, 1.8 MB in all
+        path = rec_box.cfg.media_dir / "recordings" / "old" / f"r{n}.wav"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        audio.write_tone(path, 1000, seconds=37.5)
+        made.append(
+            Recording.create(
+                uniqueid=f"old{n}",
+                started=utcnow() - dt.timedelta(days=age),
+                path=str(path.relative_to(rec_box.cfg.media_dir)),
+                size=path.stat().st_size,
+                duration=37.5,
+                state="done",
+            )
+        )
+    Setting.set_value("recording_quota_mb", "1")
+    try:
+        assert rec_box.control.post("/recording/retention", {}) == {"by_age": 0, "by_quota": 2}
+        assert [r.uniqueid for r in recordings(rec_box)] == ["old1"]
+        assert [p.name for p in (rec_box.cfg.media_dir / "recordings" / "old").iterdir()] == ["r1.wav"]
+        Setting.set_value("recording_retention_days", "1")
+        assert rec_box.control.post("/recording/retention", {}) == {"by_age": 1, "by_quota": 0}
+        assert recordings(rec_box) == []
+        status = rec_box.control.get("/recording/status")
+        assert (status["count"], status["quota_mb"], status["days"]) == (0, 1, 1)
+    finally:
+        Setting.set_value("recording_quota_mb", "0")
+        Setting.set_value("recording_retention_days", "0")
