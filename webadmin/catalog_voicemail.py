@@ -93,6 +93,45 @@ CATALOG: dict[str, dict[str, str]] = {
     "voicemail.smtp_from": {"en": "Sender address", "zh-CN": "发件人地址"},
     "voicemail.smtp_starttls": {"en": "Use STARTTLS", "zh-CN": "使用 STARTTLS"},
     "voicemail.smtp_saved": {"en": "Email server saved.", "zh-CN": "邮件服务器已保存。"},
+    "voicemail.retention_title": {"en": "Retention and disk space", "zh-CN": "保留期限与磁盘空间"},
+    "voicemail.retention_intro": {
+        "en": "pbx-core deletes messages past their age and the oldest beyond the quota every few minutes. "
+        "Below the free-space reserve no message is taken: callers are told the mailbox is full. 0 switches a limit off.",
+        "zh-CN": "pbx-core 每隔几分钟删除超过保留天数的留言，以及超出配额的最旧留言。"
+        "可用空间低于保留值时不再接收留言，来电者会听到信箱已满。0 表示不限制。",
+    },
+    "voicemail.retention_disk": {
+        "en": "Messages use {used} MB ({count} messages); {free} MB of disk free.",
+        "zh-CN": "留言占用 {used} MB（{count} 条）；磁盘可用 {free} MB。",
+    },
+    "voicemail.retention_low": {
+        "en": "Free space is below the reserve: no message is taken now.",
+        "zh-CN": "可用空间低于保留值：现在不接收留言。",
+    },
+    "voicemail.voicemail_keep_new_days": {"en": "Keep new messages (days)", "zh-CN": "新留言保留（天）"},
+    "voicemail.voicemail_keep_new_days_hint": {
+        "en": "Messages not yet saved are deleted after this many days; 0 keeps them.",
+        "zh-CN": "未保存的留言在此天数后删除；0 表示永久保留。",
+    },
+    "voicemail.voicemail_keep_saved_days": {
+        "en": "Keep saved messages (days)",
+        "zh-CN": "已保存留言保留（天）",
+    },
+    "voicemail.voicemail_keep_saved_days_hint": {
+        "en": "Saved messages are deleted after this many days; 0 keeps them.",
+        "zh-CN": "已保存的留言在此天数后删除；0 表示永久保留。",
+    },
+    "voicemail.voicemail_quota_mb": {"en": "Quota for all mailboxes (MB)", "zh-CN": "全部信箱配额（MB）"},
+    "voicemail.voicemail_quota_mb_hint": {
+        "en": "Beyond it the oldest messages of any mailbox are deleted first; 0: no quota.",
+        "zh-CN": "超出时先删除任一信箱中最旧的留言；0 表示不限。",
+    },
+    "voicemail.voicemail_reserve_mb": {"en": "Free disk to keep (MB)", "zh-CN": "保留可用磁盘（MB）"},
+    "voicemail.voicemail_reserve_mb_hint": {
+        "en": "Below this no new message is recorded; 0: no reserve.",
+        "zh-CN": "低于此值时不再录制新留言；0 表示不保留。",
+    },
+    "voicemail.retention_saved": {"en": "Retention saved.", "zh-CN": "保留设置已保存。"},
     "voicemail.err.number_required": {"en": "Enter the number.", "zh-CN": "请输入号码。"},
     "voicemail.err.number_unknown": {
         "en": "No extension or analog phone has this number.",

@@ -27,6 +27,7 @@ def register(app: bottle.Bottle) -> None:
     app.route("/voicemail/new", "GET", new_form)
     app.route("/voicemail/new", "POST", create)
     app.route("/voicemail/smtp", "POST", save_smtp)
+    app.route("/voicemail/retention", "POST", save_retention)
     app.route(f"/voicemail/{NUMBER}/edit", "GET", edit_form)
     app.route(f"/voicemail/{NUMBER}/edit", "POST", update)
     app.route(f"/voicemail/{NUMBER}", "GET", list_messages)
@@ -138,6 +139,25 @@ def save_smtp() -> str:
     detail += f" user={values['smtp_user']!r} password={'changed' if values['smtp_password'] else 'kept'}"
     context.audit("voicemail.smtp", target="smtp", detail=detail)
     context.flash("success", "voicemail.smtp_saved")
+    context.redirect("/voicemail")
+
+
+@auth.require("admin")
+def save_retention() -> str:
+    from telephony.voicemail import retention
+
+    values = {key: context.form(key).strip() for key, *_ in retention.SETTINGS}
+    try:
+        saved = retention.save_limits(values)
+    except retention.LimitsInvalid as exc:
+        bottle.response.status = 422
+        return _list_page(_admin().smtp(), {}, values, exc.render(context.language()))
+    detail = (
+        f"keep_new_days={saved.keep_new_days} keep_saved_days={saved.keep_saved_days}"
+        f" quota_mb={saved.quota_mb} reserve_mb={saved.reserve_mb}"
+    )
+    context.audit("voicemail.retention", target="retention", detail=detail)
+    context.flash("success", "voicemail.retention_saved")
     context.redirect("/voicemail")
 
 
@@ -290,7 +310,18 @@ def delete(number: str, message_id: int) -> str:
 # --- pages -------------------------------------------------------------------------------------
 
 
-def _list_page(smtp: dict[str, str], errors: dict[str, str]) -> str:
+def _list_page(
+    smtp: dict[str, str],
+    errors: dict[str, str],
+    keep: dict[str, str] | None = None,
+    keep_errors: dict[str, str] | None = None,
+) -> str:
+    from telephony.voicemail import retention
+
+    media_dir = context.state().config.media_dir
+    status = retention.Retention(media_dir).status()
+    if keep is None:
+        keep = {key: str(status[key.removeprefix("voicemail_")]) for key, *_ in retention.SETTINGS}
     return context.render(
         "voicemail/list",
         title=context.t("voicemail.title"),
@@ -298,6 +329,10 @@ def _list_page(smtp: dict[str, str], errors: dict[str, str]) -> str:
         rows=_admin().mailboxes(),
         smtp=smtp,
         errors=errors,
+        keep=keep,
+        keep_errors=keep_errors or {},
+        keep_fields=[key for key, *_ in retention.SETTINGS],
+        disk=status,
     )
 
 

@@ -72,3 +72,27 @@
     </div>
   </form>
 </section>
+<section class="card form-card" id="retention">
+  <h2>{{t('voicemail.retention_title')}}</h2>
+  <p class="muted">{{t('voicemail.retention_intro')}}</p>
+  <p id="retention-disk" class="{{'flash flash-error' if disk['low_space'] else 'muted'}}">{{t('voicemail.retention_disk', used='%.1f' % disk['used_mb'], count=disk['count'], free='%.0f' % disk['free_mb'])}}{{(' ' + t('voicemail.retention_low')) if disk['low_space'] else ''}}</p>
+  % if keep_errors:
+  <div class="flash flash-error" role="alert">{{t('form.has_errors')}}</div>
+  % end
+  <form method="post" action="/voicemail/retention" novalidate>
+    <input type="hidden" name="{{csrf_field}}" value="{{csrf_token}}">
+    % for name in keep_fields:
+    <div class="field{{' has-error' if name in keep_errors else ''}}">
+      <label for="{{name}}">{{t('voicemail.' + name)}}</label>
+      <input id="{{name}}" name="{{name}}" type="text" inputmode="numeric" value="{{keep.get(name, '')}}" autocomplete="off">
+      <div class="hint">{{t('voicemail.' + name + '_hint')}}</div>
+      % if name in keep_errors:
+      <div class="field-error" id="{{name}}-error">{{keep_errors[name]}}</div>
+      % end
+    </div>
+    % end
+    <div class="form-actions">
+      <button type="submit" class="btn btn-primary">{{t('common.save')}}</button>
+    </div>
+  </form>
+</section>
