@@ -24,6 +24,7 @@ from webadmin.routes import (
     customers,
     dashboard,
     extensions,
+    features,
     ivr,
     moh,
     paging,
@@ -78,6 +79,7 @@ def create_app(
     ivr.register(app)  # IVR flows and their nodes
     voicemail.register(app)  # mailboxes, their messages (played with ranges) and the SMTP server
     conference.register(app)  # conference rooms and their live view
+    features.register(app)  # DND, forwards, follow-me, ring groups, caller lists, speed dials
     park.register(app)  # call park settings and pickup groups
     paging.register(app)  # paging groups
     recent.register(app)  # recent calls of a phone (admins), of one's own extension (agents)

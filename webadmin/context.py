@@ -34,6 +34,7 @@ NAV = (
     ("extensions", "/extensions"),
     ("voicemail", "/voicemail"),
     ("conference", "/conference"),
+    ("features", "/features"),
     ("park", "/park"),
     ("paging", "/paging"),
     ("recent", "/recent"),

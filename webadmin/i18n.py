@@ -11,6 +11,7 @@ from telephony import messages
 from webadmin import (
     catalog_callcenter,
     catalog_conference,
+    catalog_features,
     catalog_ivr,
     catalog_lines,
     catalog_live,
@@ -271,6 +272,7 @@ CATALOG.update(catalog_users.CATALOG)
 CATALOG.update(catalog_voicemail.CATALOG)
 CATALOG.update(catalog_ivr.CATALOG)
 CATALOG.update(catalog_conference.CATALOG)
+CATALOG.update(catalog_features.CATALOG)
 CATALOG.update(catalog_park.CATALOG)
 
 

@@ -35,6 +35,7 @@
         <td class="muted">{{local_time(ext.updated)}}</td>
         <td class="actions">
           <a class="btn btn-small" href="/extensions/{{ext.number}}/edit">{{t('common.edit')}}</a>
+          <a class="btn btn-small" href="/features/extension/{{ext.number}}">{{t('nav.features')}}</a>
           <a class="btn btn-small btn-danger-ghost" href="/extensions/{{ext.number}}/delete">{{t('common.delete')}}</a>
         </td>
       </tr>
