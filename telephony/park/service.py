@@ -16,7 +16,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from telephony.callcenter.runtime.moh import DEFAULT_CLASS, MohPool
-from telephony.calls.legs import CallLeg
+from telephony.calls.legs import CallLeg, SipLeg
 from telephony.calls.line import LineCall
 from telephony.calls.router import RouteFailed
 from telephony.models import ParkConfig, park_config, utcnow
@@ -260,7 +260,9 @@ class ParkService:
 
     def enter(self, leg: CallLeg, caller: str, caller_name: str, number: str) -> None:
         if number == self.config.lot:
-            self.park_leg(leg, caller, caller_name, getattr(leg, "parked_by", ""), answered=False)
+            # A blind transfer hands over a leg that is already answered; a phone dialing 700 is not.
+            answered = isinstance(leg, SipLeg) and leg.answered
+            self.park_leg(leg, caller, caller_name, getattr(leg, "parked_by", ""), answered=answered)
         else:
             self.retrieve(number, leg, caller, caller_name)
 
