@@ -398,6 +398,30 @@ class NumberSpeaker:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
+# --- recorded prompt sets (uploaded in the web admin) ---------------------------------------------------
+
+SET_WORD_SECONDS = 10.0  # one word; a longer file is surely the wrong one
+
+
+def set_words(language: str) -> list[tuple[str, str]]:
+    """The words a prompt set of `language` records: (file stem, the word as written)."""
+    if language not in SET_WORDS:
+        raise SayError("language", language)
+    shown = {stem: ch for ch, stem in ZH_STEMS.items()} if language == "zh-CN" else {}
+    return [(stem, shown.get(stem, stem)) for stem in SET_WORDS[language]]
+
+
+def set_library(media_dir: Path, language: str) -> Any:
+    """The recorded words of `language` as an upload library: converted and checked like any prompt."""
+    from telephony.ivr.prompts import PromptLibrary
+
+    if language not in SET_WORDS:
+        raise SayError("language", language)
+    library = PromptLibrary(media_dir, max_seconds=SET_WORD_SECONDS)
+    library.dir = Path(media_dir) / "prompts" / "sets" / language
+    return library
+
+
 def _wordy(part: str) -> bool:
     """Whether a piece of a template has anything to say (a lone full stop has not)."""
     return any(ch.isalnum() for ch in part)

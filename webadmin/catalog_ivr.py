@@ -128,4 +128,28 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-CN": "提示音 {name} 已保存为 {file}。",
     },
     "ivr.prompt_deleted": {"en": "Prompt {name} deleted.", "zh-CN": "提示音 {name} 已删除。"},
+    "ivr.sets_title": {"en": "Recorded number words", "zh-CN": "录制的数字读音"},
+    "ivr.sets_intro": {
+        "en": "Numbers, digits and amounts (an HTTP node's say_as) are spoken from these recordings, one file "
+        "per word, when every word of the value is recorded in the call's language; otherwise by text-to-speech.",
+        "zh-CN": "数字、号码和金额（HTTP 查询节点的 say_as）在所需的每个字都已录制时，按通话语言用这些录音逐字拼接"
+        "播放，否则使用语音合成。",
+    },
+    "ivr.set_language_en": {"en": "English", "zh-CN": "英语"},
+    "ivr.set_language_zh_CN": {"en": "Chinese", "zh-CN": "中文"},
+    "ivr.set_count": {"en": "{done} of {total} recorded", "zh-CN": "已录制 {done}/{total}"},
+    "ivr.set_word": {"en": "Word", "zh-CN": "字词"},
+    "ivr.set_missing": {"en": "Not recorded yet:", "zh-CN": "尚未录制："},
+    "ivr.set_err_word": {
+        "en": "{word} is not a word of a prompt set; choose one from the list",
+        "zh-CN": "{word} 不是读音集中的字词；请从列表中选择",
+    },
+    "ivr.set_uploaded": {
+        "en": "Word {word} ({set}) recorded.",
+        "zh-CN": "字词 {word}（{set}）已录制。",
+    },
+    "ivr.set_deleted": {
+        "en": "Word {word} ({set}) deleted.",
+        "zh-CN": "字词 {word}（{set}）已删除。",
+    },
 }

@@ -24,6 +24,7 @@ FLOW_FIELDS = ("number", "name", "language", "entry")
 NODE_FIELDS = ("key", "kind", "params", "branches")
 # The form around the file (boundary, CSRF token, name) is small; this leaves the file its limit.
 UPLOAD_MAX_BODY = MAX_BYTES + 256 * 1024
+SET_LANGUAGE = "<language:re:(zh-CN|en)>"
 
 
 def register(app: bottle.Bottle) -> None:
@@ -47,6 +48,9 @@ def register(app: bottle.Bottle) -> None:
     app.route("/ivr/prompts", "POST", upload_prompt, **{"pbx.max_body": UPLOAD_MAX_BODY})
     app.route("/ivr/prompts/<name:re:[a-z0-9_-]+>.wav", "GET", prompt_audio)
     app.route("/ivr/prompts/<name>/delete", "POST", delete_prompt)
+    app.route("/ivr/prompts/sets", "POST", upload_set_word, **{"pbx.max_body": UPLOAD_MAX_BODY})
+    app.route(f"/ivr/prompts/sets/{SET_LANGUAGE}/<word:re:[a-z0-9_-]+>.wav", "GET", set_word_audio)
+    app.route(f"/ivr/prompts/sets/{SET_LANGUAGE}/<word:re:[a-z0-9_-]+>/delete", "POST", delete_set_word)
 
 
 def _service() -> IvrService:
@@ -361,6 +365,85 @@ def delete_prompt(name: str) -> str:
     context.redirect("/ivr/prompts")
 
 
+# --- recorded number words (telephony.saynumbers prompt sets) ------------------------------------------
+
+
+def _set_word(language: str, word: str) -> tuple[object, str]:
+    from telephony import saynumbers
+
+    if language not in saynumbers.SET_WORDS or word not in saynumbers.SET_WORDS[language]:
+        raise bottle.HTTPError(404)
+    return saynumbers.set_library(context.state().config.media_dir, language), word
+
+
+@auth.require("admin")
+def upload_set_word() -> str:
+    from telephony import saynumbers
+
+    key = context.form("word").strip()  # "<language>/<file stem>"
+    language, _, word = key.partition("/")
+    values = {"name": "", "set_word": key}
+    upload = bottle.request.files.get("file")
+    if language not in saynumbers.SET_WORDS or word not in saynumbers.SET_WORDS[language]:
+        errors = {"set_word": context.t("ivr.set_err_word", word=key)}
+    elif upload is None or not upload.raw_filename:
+        errors = {"set_file": context.t("moh.no_file")}
+    else:
+        try:
+            got = saynumbers.set_library(context.state().config.media_dir, language).upload(
+                word, upload.file, upload.raw_filename
+            )
+        except MediaError as exc:
+            errors = {"set_file": exc.render(context.language())}
+        else:
+            context.audit(
+                "ivr.prompt_set_upload",
+                target=f"{language}/{word}",
+                detail=f"file={upload.raw_filename[:128]!r} seconds={got.seconds:.1f}",
+            )
+            context.flash("success", "ivr.set_uploaded", word=word, set=language)
+            context.redirect("/ivr/prompts#prompt-sets")
+    bottle.response.status = 422
+    return _prompts_page(values, errors)
+
+
+@auth.require("admin")
+def set_word_audio(language: str, word: str) -> bottle.HTTPResponse:
+    library, word = _set_word(language, word)
+    if not library.exists(word):
+        raise bottle.HTTPError(404)
+    return bottle.static_file(f"{word}.wav", root=str(library.dir), mimetype="audio/wav")
+
+
+@auth.require("admin")
+def delete_set_word(language: str, word: str) -> str:
+    library, word = _set_word(language, word)
+    path = library.path(word)
+    if not path.is_file():
+        raise bottle.HTTPError(404)
+    path.unlink()
+    context.audit("ivr.prompt_set_delete", target=f"{language}/{word}")
+    context.flash("success", "ivr.set_deleted", word=word, set=language)
+    context.redirect("/ivr/prompts#prompt-sets")
+
+
+def _prompt_sets() -> list[tuple[str, list[tuple[str, str, float | None]]]]:
+    """Per language: each word of its set with its recording's seconds (None: not recorded)."""
+    from telephony import saynumbers
+    from telephony.media.moh import wav_seconds
+
+    media_dir = context.state().config.media_dir
+    out = []
+    for language in saynumbers.SET_WORDS:
+        folder = saynumbers.set_library(media_dir, language).dir
+        words = [
+            (stem, label, wav_seconds(folder / f"{stem}.wav") if (folder / f"{stem}.wav").is_file() else None)
+            for stem, label in saynumbers.set_words(language)
+        ]
+        out.append((language, words))
+    return out
+
+
 def _prompts_page(values: dict, errors: dict[str, str]) -> str:
     library = _prompts()
     rows = [(p, library.node_users(p.name)) for p in library.classes()]
@@ -372,4 +455,5 @@ def _prompts_page(values: dict, errors: dict[str, str]) -> str:
         values=values,
         errors=errors,
         formats=library.readable(),
+        sets=_prompt_sets(),
     )
