@@ -242,6 +242,9 @@ def main() -> int:
     from telephony.calls.transfer import install as start_transfers
 
     transfers = start_transfers(engine)  # REFER, `##`/`*2`, hook-flash, music on SIP hold
+    from telephony.lines.callwaiting import install as start_call_waiting
+
+    start_call_waiting(engine)  # a second call to a talking analog phone waits instead of busy
     start_features(engine)
     everyday = start_everyday(engine, server)
     from telephony.recording.service import install as start_recording

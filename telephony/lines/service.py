@@ -266,6 +266,10 @@ class LineService:
             return self.engine.router.callee_leg(route)
         if route.kind == "fxs":
             if not self.fxs_free(route.target):
+                waiting = getattr(self.engine, "callwaiting", None)  # telephony.lines.callwaiting
+                leg = waiting.offer(route.target) if waiting is not None else None
+                if leg is not None:
+                    return leg
                 raise RouteFailed(f"{route.target} is busy or faulty", BUSY)
             line = self.fxs[route.target]
             leg = FxsLeg(self, route.target)
