@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from telephony.calls.legs import UNALLOCATED, CallLeg
 from telephony.calls.line import LineCall
 from telephony.models import CallLeg as CdrLeg
-from telephony.models import Cdr, Extension, PortSetting, park_config
+from telephony.models import Cdr, Extension, ParkConfig, PortSetting, park_config
 
 if TYPE_CHECKING:
     from telephony.engine import Engine
@@ -37,8 +37,8 @@ class RecentCall:
     seconds: int  # talk time (0 when not answered)
 
 
-def _skip(number: str) -> bool:
-    return not number or number[0] in "*#" or park_config().owns(number)
+def _skip(number: str, park: ParkConfig) -> bool:
+    return not number or number[0] in "*#" or park.owns(number)
 
 
 def recent_calls(phone: str, limit: int = DEFAULT_LIMIT) -> list[RecentCall]:
@@ -51,13 +51,14 @@ def recent_calls(phone: str, limit: int = DEFAULT_LIMIT) -> list[RecentCall]:
         .limit(SCAN)
     )
     out: list[RecentCall] = []
+    park = park_config()
     for row in rows:
         if row.caller == phone:
-            if _skip(row.callee):
+            if _skip(row.callee, park):
                 continue
             out.append(RecentCall("dialed", row.callee, "", row.start, row.billsec))
         else:
-            if _skip(row.caller):
+            if _skip(row.caller, park):
                 continue
             answered_here = row.answer is not None and _answered_by(row, phone)
             kind = "received" if answered_here else "missed"

@@ -16,6 +16,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from telephony.callcenter.runtime.moh import DEFAULT_CLASS, MohPool
+from telephony.calls import dialplan
 from telephony.calls.legs import CallLeg, SipLeg
 from telephony.calls.line import LineCall
 from telephony.calls.router import RouteFailed
@@ -253,7 +254,9 @@ class ParkService:
     # --- a number service of the engine -----------------------------------------------------------
 
     def owns(self, number: str) -> bool:
-        return self.config.owns(number)
+        # An extension or analog phone that has a slot's number keeps it (the admin's park form
+        # refuses such a range; numbers added later must not be swallowed by the park).
+        return self.config.owns(number) and not dialplan.exact_match(number)
 
     def complete(self, number: str) -> bool:
         return self.owns(number)

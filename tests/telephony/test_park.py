@@ -184,3 +184,61 @@ def test_dialing_the_lot_parks_the_caller_and_an_empty_slot_says_so(park_box, ph
     assert audio.dominant(audio.read_pcm(taken.record_path)[-8000:], FREQS) == 1000
     taken.hangup_now()
     phone_host.wait(lambda: parked.disconnected, 10, "the parked caller released")
+
+
+def sim(box, verb: str, **args):
+    from telephony.control.client import ControlClient
+
+    return ControlClient(box.cfg.control_url, timeout=30).post(f"/sim/{verb}", args)["result"]
+
+
+def fxs_state(box, port: str) -> str:
+    return {r["name"]: r for r in box.control.get("/ports")}[port]["call_state"]
+
+
+def test_analog_phone_parks_its_caller_with_star3_and_a_sip_phone_takes_it(
+    park_box, phones, phone_host, tones, tmp_path
+):
+    import concurrent.futures
+
+    from telephony.models.lines import PortSetting
+
+    park_box.db()
+    PortSetting.insert(port="fxs3", number="2103").on_conflict_replace().execute()
+    ann, cat = phones("1101"), phones("1103")
+    phone_host.wait(lambda: ann.registered and cat.registered, 10, "registered")
+    ann.play_path, cat.play_path = tones[1000], tones[600]
+    call = ann.call("2103")
+    phone_host.wait(
+        lambda: any(e["type"] == "ring-start" for e in sim(park_box, "events", port="fxs3")), 10, "fxs3 rings"
+    )
+    sim(park_box, "offhook", port="fxs3")
+    try:
+        phone_host.wait(lambda: call.confirmed, 10, "the analog phone answered")
+        sim(park_box, "dial", port="fxs3", digits="*3")
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            fut = pool.submit(
+                sim, park_box, "record", port="fxs3", file=str(tmp_path / "fxs3.wav"), seconds=1.0
+            )
+            phone_host.wait(fut.done, 20, "recording fxs3")
+            fut.result()
+        said = audio.read_pcm(tmp_path / "fxs3.wav")
+        assert audio.rms(said) > 200 and tone_share(said, 1000) < 0.5, "the analog parker heard no slot"
+        wait_until(
+            lambda: (
+                [(r["slot"], r["number"], r["parker"]) for r in slots(park_box)] == [("701", "1101", "2103")]
+            ),
+            10,
+            "the slot row",
+        )
+        phone_host.wait(lambda: fxs_state(park_box, "fxs3") == "busytone", 20, "the analog parker released")
+        taken = cat.call("701")
+        phone_host.wait(lambda: taken.confirmed, 10, "the retrieve")
+        start = taken.recorded_seconds()
+        phone_host.wait(lambda: taken.recorded_seconds() > start + 1.5, 10, "audio after the retrieve")
+        assert audio.dominant(audio.read_pcm(taken.record_path)[-8000:], FREQS) == 1000
+        taken.hangup_now()
+        phone_host.wait(lambda: call.disconnected, 10, "the parked caller released")
+    finally:
+        sim(park_box, "onhook", port="fxs3")
+        wait_until(lambda: fxs_state(park_box, "fxs3") == "idle", 10, "fxs3 idle")
