@@ -222,9 +222,15 @@ class ParkService:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.prompts = Prompts(engine.cfg.media_dir)
-        self.moh = MohPool(engine.cfg.media_dir)
+        self._moh = MohPool(engine.cfg.media_dir)
         self.slots: dict[str, HeldCall] = {}
         engine.incall.register(PARK_CODE, self.park_from_call, "any")
+
+    @property
+    def moh(self) -> MohPool:
+        """The queues' music pool when they run (it follows uploads on every reload), else our own."""
+        pool = getattr(self.engine.queues, "moh", None)
+        return pool if isinstance(pool, MohPool) else self._moh
 
     @property
     def config(self) -> ParkConfig:
@@ -234,7 +240,7 @@ class ParkService:
     def close(self) -> None:
         self.slots.clear()
         self.prompts.close()
-        self.moh.close()
+        self._moh.close()
 
     # --- control API (engine thread) ----------------------------------------------------------------
 
