@@ -15,6 +15,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+import pjsua2 as pj
+
 from telephony.callcenter.runtime.moh import DEFAULT_CLASS, MohPool
 from telephony.calls import dialplan
 from telephony.calls.legs import CallLeg, SipLeg
@@ -33,7 +35,7 @@ from telephony.park.calls import (
     take_leg,
     unbridge,
 )
-from telephony.prompts import Prompts
+from telephony.prompts import Prompts, duration
 from telephony.saynumbers import say_number
 
 if TYPE_CHECKING:
@@ -224,6 +226,7 @@ class ParkService:
         self.prompts = Prompts(engine.cfg.media_dir)
         self._moh = MohPool(engine.cfg.media_dir)
         self.slots: dict[str, HeldCall] = {}
+        self.players: set[pj.AudioMediaPlayer] = set()  # refusals said over a call that goes on
         engine.incall.register(PARK_CODE, self.park_from_call, "any")
 
     @property
@@ -239,6 +242,7 @@ class ParkService:
 
     def close(self) -> None:
         self.slots.clear()
+        self.players.clear()
         self.prompts.close()
         self._moh.close()
 
@@ -290,6 +294,7 @@ class ParkService:
         slot = self.free_slot()
         if slot is None:
             log.warning("call %s: %s pressed park but every slot is taken", call.uniqueid, parker)
+            self.tell(call, leg, SAY[language()]["full"])  # the call goes on; the parker hears why
             return
         unbridge(call)
         take_leg(call, other)
@@ -300,6 +305,21 @@ class ParkService:
         SayCall(self.engine, leg, parker, parker_name, slot, answered=True).say(
             lambda done: self.say_slot(slot, done)
         )
+
+    def tell(self, call: LineCall, leg: CallLeg, text: str) -> None:
+        """Say `text` to one leg of a call that goes on (its bridge untouched)."""
+
+        def play(path: Any) -> None:
+            med = leg.media()
+            if path is None or med is None or call.state != "answered" or leg.ended:
+                return
+            player = pj.AudioMediaPlayer()
+            player.createPlayer(str(path), pj.PJMEDIA_FILE_NO_LOOP)
+            player.startTransmit(med)
+            self.players.add(player)  # kept until it has played
+            self.engine.call_later(duration(path) + 0.3, lambda: self.players.discard(player))
+
+        self.prompts.speak(text, language(), self.engine.run_soon, play)
 
     def park_leg(self, leg: CallLeg, caller: str, caller_name: str, parker: str, answered: bool) -> None:
         """Park a leg that reached the lot number; it hears its slot, then music."""

@@ -48,7 +48,7 @@ def park_settings(park_box):
         park_box.control.reload()
 
     yield apply
-    apply(park_timeout="120", park_fallback="", no_answer_timeout="30")
+    apply(park_timeout="120", park_fallback="", no_answer_timeout="30", park_first="701", park_last="720")
 
 
 def slots(box) -> list[dict]:
@@ -77,6 +77,12 @@ def tone_share(samples, freq: float) -> float:
     """The part of the samples' energy at `freq` (about 1 for a pure tone, small for speech)."""
     level = 2 * (audio.rms(samples) / 32768.0) ** 2
     return audio.goertzel(samples, freq) / level if level else 0.0
+
+
+def besides(samples, freq: float) -> float:
+    """The RMS of what the samples hold besides a tone at `freq` (speech over a caller's tone)."""
+    tone_power = audio.goertzel(samples, freq) * 32768.0**2 / 2
+    return max(0.0, audio.rms(samples) ** 2 - tone_power) ** 0.5
 
 
 def heard_after(call, seconds_before: float):
@@ -242,3 +248,33 @@ def test_analog_phone_parks_its_caller_with_star3_and_a_sip_phone_takes_it(
     finally:
         sim(park_box, "onhook", port="fxs3")
         wait_until(lambda: fxs_state(park_box, "fxs3") == "idle", 10, "fxs3 idle")
+
+
+def test_given_every_slot_taken_when_star3_then_the_parker_hears_why_and_the_call_goes_on(
+    park_box, phones, phone_host, tones, park_settings
+):
+    park_settings(park_first="701", park_last="701")
+    ann, ben, cat, ann_call, ben_call = answered_pair(phones, phone_host, tones)
+    cat.play_path = None
+    squatter = cat.call("700")
+    phone_host.wait(
+        lambda: [r["number"] for r in slots(park_box)] == ["1103"], 10, "1103 parked in the only slot"
+    )
+    phone_host.wait(lambda: ben_call.recorded_seconds() > 2.0, 10, "the call's audio")
+    baseline = heard_after(ben_call, ben_call.recorded_seconds() - 1.0)
+    assert tone_share(baseline, 1000) > 0.8
+    quiet = besides(baseline, 1000)
+    mark = park_with_star3(phone_host, ben_call)
+    phone_host.wait(lambda: ben_call.recorded_seconds() > mark + 4.0, 15, "4 s after *3")
+    after = heard_after(ben_call, mark)
+    windows = [after[i : i + 4000] for i in range(0, len(after) - 4000, 2000)]
+    spoken = [round(besides(w, 1000)) for w in windows]
+    # Speech fills a second or more of half-second windows; a click spoils one or two at most.
+    assert sum(level > max(1000, 10 * quiet) for level in spoken) >= 5, f"no refusal heard: {spoken}"
+    assert not ben_call.disconnected and not ann_call.disconnected
+    assert [r["number"] for r in slots(park_box)] == ["1103"]
+    end = audio.read_pcm(ben_call.record_path)[-4000:]
+    assert audio.dominant(end, FREQS) == 1000  # still talking to the caller
+    squatter.hangup_now()
+    ann_call.hangup_now()
+    phone_host.wait(lambda: ben_call.disconnected, 10, "the call ended")
