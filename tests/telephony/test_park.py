@@ -278,3 +278,27 @@ def test_given_every_slot_taken_when_star3_then_the_parker_hears_why_and_the_cal
     squatter.hangup_now()
     ann_call.hangup_now()
     phone_host.wait(lambda: ben_call.disconnected, 10, "the call ended")
+
+
+def test_blind_transfer_to_the_park_lot_parks_the_transferee(park_box, phones, phone_host, tones):
+    import pjsua2 as pj
+
+    from tests.telephony.test_transfer_support import dial
+
+    ann, ben, cat = phones("1101"), phones("1102"), phones("1103")
+    phone_host.wait(lambda: ann.registered and ben.registered and cat.registered, 10, "registered")
+    ben.play_path = tones[1400]
+    call = dial(ann, "1102")
+    phone_host.wait(lambda: call.confirmed and ben.incoming and ben.incoming[-1].media_active, 10, "answer")
+    transferee = ben.incoming[-1]
+    call.xfer(f"sip:700@{phone_host.box}", pj.CallOpParam(True))
+    phone_host.wait(lambda: [r["number"] for r in slots(park_box)] == ["1102"], 10, "1102 parked")
+    phone_host.wait(lambda: call.disconnected, 10, "the transferor released")
+    assert not transferee.disconnected
+    taken = cat.call("701")
+    phone_host.wait(lambda: taken.confirmed, 10, "the retrieve")
+    start = taken.recorded_seconds()
+    phone_host.wait(lambda: taken.recorded_seconds() > start + 1.5, 10, "audio after the retrieve")
+    assert audio.dominant(audio.read_pcm(taken.record_path)[-8000:], FREQS) == 1400
+    taken.hangup_now()
+    phone_host.wait(lambda: transferee.disconnected, 10, "the transferee released")
