@@ -264,7 +264,7 @@ def main() -> int:
         server.stop()
         if conference is not None:
             conference.close()  # its music and tone players must go before libDestroy
-        transfers.hold.close()  # music-on-hold players too
+        transfers.close()  # music-on-hold and prompt players too
         for service in everyday:
             service.close()
         engine.stop()

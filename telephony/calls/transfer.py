@@ -24,8 +24,6 @@ TransferCall (its CDR has a leg with role `transferor` naming X). X's leg ends.
 from __future__ import annotations
 
 import logging
-import re
-import urllib.parse
 from typing import TYPE_CHECKING, Any
 
 import pjsua2 as pj
@@ -35,9 +33,18 @@ from telephony.calls.hold import HoldService, other_leg
 from telephony.calls.legs import NORMAL, UNALLOCATED, CallLeg, SipLeg
 from telephony.calls.line import LineCall
 from telephony.calls.router import RouteFailed
+from telephony.calls.transfer_attended import Collect
+from telephony.calls.transfer_calls import (
+    Blind,
+    TransferCall,
+    number_of,
+    parse_refer_to,
+    permission_of,
+    send_refer_notify,
+)
+from telephony.calls.transfer_notice import Notices
 from telephony.cdr import LegRecord
-from telephony.models import Extension, utcnow
-from telephony.models.lines import PortSetting
+from telephony.models import utcnow
 
 if TYPE_CHECKING:
     from telephony.engine import Engine
@@ -45,431 +52,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+DENIED = 21  # Q.850 call rejected: the transferor's class may not dial the number
 BLIND_CODE = "##"
 ATTENDED_CODE = "*2"
-CANCEL_KEY = "*"
-DIGIT_TIMEOUT = 3.0
-MAX_DIGITS = 32
-
-_URI_USER = re.compile(r"^<?\s*sips?:([^@;>?]+)@")
-
-
-def parse_refer_to(value: str) -> tuple[str, str]:
-    """Return (number, Replaces value or "") of a Refer-To header value."""
-    value = value.strip()
-    match = _URI_USER.match(value)
-    number = urllib.parse.unquote(match.group(1)) if match else ""
-    replaces = ""
-    if "?" in value:
-        query = value.split("?", 1)[1].rstrip(">").strip()
-        for part in query.split("&"):
-            key, _, val = part.partition("=")
-            if key.lower() == "replaces":
-                replaces = urllib.parse.unquote(val)
-    return number, replaces
-
-
-def number_of(call: Any, leg: CallLeg) -> str:
-    """The number a party of a call is known by (caller's number, or the number dialed)."""
-    if leg is call.a:
-        return call.caller
-    return call.callee if not isinstance(leg, SipLeg) else leg.peer
-
-
-def permission_of(number: str, leg: CallLeg) -> str:
-    """The outbound class a transferor dials with: its extension's or its analog port's."""
-    row = Extension.select(Extension.permission).where(Extension.number == number).first()
-    if row is not None:
-        return row.permission
-    setting = PortSetting.get_or_none(PortSetting.port == leg.peer)
-    return setting.permission if setting is not None else "internal"
-
-
-def send_refer_notify(leg: Any, code: int, reason: str, final: bool) -> None:
-    """NOTIFY the transferor's phone of the transfer's progress (message/sipfrag, RFC 3515)."""
-    prm = pj.CallSendRequestParam()
-    prm.method = "NOTIFY"
-    for name, value in (
-        ("Event", "refer"),
-        ("Subscription-State", "terminated;reason=noresource" if final else "active;expires=60"),
-    ):
-        header = pj.SipHeader()
-        header.hName, header.hValue = name, value
-        prm.txOption.headers.append(header)
-    prm.txOption.contentType = "message/sipfrag"
-    prm.txOption.msgBody = f"SIP/2.0 {code} {reason}\r\n"
-    try:
-        leg.sendRequest(prm)
-    except pj.Error as exc:
-        log.info("NOTIFY %d to the transferor not sent: %s", code, exc.info())
-
-
-class ViaLeg(CallLeg):
-    """Stands for the transferor inside its consultation call: X's audio, X's call elsewhere."""
-
-    kind = "via"
-
-    def __init__(self, engine: Engine, x: CallLeg, consult: Consult) -> None:
-        super().__init__(x.peer)
-        self.engine, self.x, self.consult = engine, x, consult
-        self.tone: pj.ToneGenerator | None = None
-
-    def media(self) -> pj.AudioMedia | None:
-        return None if self.x.ended else self.x.media()
-
-    def progress(self) -> None:
-        med = self.media()
-        if med is not None and self.tone is None:
-            self.tone = self.engine.tones.ringback()
-            self.tone.startTransmit(med)
-
-    def connect(self) -> None:
-        self._tone_off()
-
-    def release(self, cause: int) -> None:
-        super().release(cause)
-        self._tone_off()
-        self.consult.target_gone(self)
-
-    def send_dtmf(self, digit: str) -> None:
-        self.x.send_dtmf(digit)
-
-    def _tone_off(self) -> None:
-        if self.tone is not None:
-            self.engine.tones.release(self.tone)
-            self.tone = None
-
-
-class TransferCall(LineCall):
-    """The call a transfer makes: transferee Y (already talking) and target T."""
-
-    def __init__(
-        self, engine: Engine, y: CallLeg, caller: str, caller_name: str, callee: str, by: str
-    ) -> None:
-        super().__init__(engine, y, caller, caller_name, callee)
-        self.legs["transferor"] = LegRecord("transferor", by, start=self.start, end=self.start)
-        self.tone: pj.ToneGenerator | None = None
-        self.job: Any = None  # the Blind transfer waiting for T, if any
-
-    def adopt(self, t: CallLeg) -> None:
-        """T is already ringing (pjsua's REFER dial, or a consultation still ringing)."""
-        self.b = t
-        self._attach(t, "callee")
-        self.legs["callee"] = LegRecord("callee", t.peer, start=utcnow())
-        self._goto("ringing")
-        self.record_sip_id(t)
-        self.timer = self.engine.call_later(self.engine.no_answer_timeout, self._no_answer)
-
-    def joined(self, t: CallLeg) -> None:
-        """T already talks (attended transfer): bridge at once."""
-        self.adopt(t)
-        self.leg_answered(t)
-
-    def leg_alerting(self, leg: CallLeg) -> None:
-        if leg is self.b and self.state == "ringing":
-            self.ringback_on()
-            if self.job is not None:
-                self.job.alerting()
-
-    def ringback_on(self) -> None:
-        med = self.a.media()
-        if med is not None and self.tone is None:
-            self.tone = self.engine.tones.ringback()
-            self.tone.startTransmit(med)
-
-    def leg_answered(self, leg: CallLeg) -> None:
-        if leg is not self.b or self.state != "ringing":
-            return
-        self._tone_off()
-        self._cancel_timer()
-        self.answered_at = utcnow()
-        self.legs["callee"].answer = self.legs["caller"].answer = self.answered_at
-        self.status_code, self.disposition = 200, "ANSWERED"
-        self._goto("answered")
-        self.bridge()
-        self.engine.notify("call_answered", self)
-        if self.job is not None:
-            self.job.answered(self)
-
-    def leg_ended(self, leg: CallLeg, cause: int) -> None:
-        self._tone_off()
-        if leg is self.b and self.state == "ringing" and self.job is not None:
-            y = self.a
-            if self.job.failed(self, cause):  # Y went back to the transferor
-                self.legs["caller"].end = utcnow()
-                self.a = CallLeg(y.peer)
-                self.a.role, self.a.ended = "caller", True
-        super().leg_ended(leg, cause)
-
-    def _tone_off(self) -> None:
-        if self.tone is not None:
-            self.engine.tones.release(self.tone)
-            self.tone = None
-
-
-class ConsultCall(LineCall):
-    """The transferor's call to the target while the transferee waits with music."""
-
-    def _to_voicemail(self, cause: int) -> bool:
-        return False  # the transferor is still in its own call: a refusal takes it back there
-
-
-class Blind:
-    """A blind transfer waiting for the target: Y rings T; X stays until T answers."""
-
-    def __init__(
-        self, service: TransferService, oc: LineCall, x: CallLeg, nc: TransferCall, notify: Any
-    ) -> None:
-        self.service, self.oc, self.x, self.nc = service, oc, x, nc
-        self.notify_leg = notify  # the REFER dialog to NOTIFY (our own NOTIFYs), or None
-        self.record = oc.legs.get("transfer")
-
-    def alerting(self) -> None:
-        if self.notify_leg is not None:
-            send_refer_notify(self.notify_leg, 180, "Ringing", final=False)
-
-    def answered(self, nc: TransferCall) -> None:
-        nc.job = None
-        if self.record is not None:
-            self.record.answer = self.record.end = utcnow()
-            self.record.status_code = 200
-        if self.notify_leg is not None:
-            send_refer_notify(self.notify_leg, 200, "OK", final=True)
-        self.service.end_transferor(self.oc, self.x)
-
-    def failed(self, nc: TransferCall, cause: int) -> bool:
-        nc.job = None
-        if self.record is not None:
-            self.record.end = utcnow()
-            self.record.status_code = cause
-        if self.notify_leg is not None:
-            send_refer_notify(self.notify_leg, 486 if cause == 17 else 480, "Transfer failed", final=True)
-        y = nc.a
-        if self.x.ended or self.oc.state == "ended" or y.ended:
-            self.service.close_old(self.oc)
-            return False
-        log.info(
-            "call %s: transfer to %s failed (%d): %s back to %s",
-            nc.uniqueid,
-            nc.callee,
-            cause,
-            y.peer,
-            self.x.peer,
-        )
-        self.service.reattach(self.oc, y)
-        return True
-
-
-class Consult:
-    """An attended transfer in progress on call `oc`: X consults T, Y hears music."""
-
-    def __init__(self, service: TransferService, oc: LineCall, x: CallLeg) -> None:
-        self.service, self.oc, self.x = service, oc, x
-        self.y = other_leg(oc, x)
-        self.cc: ConsultCall | None = None
-        self.via: ViaLeg | None = None
-        self.number = ""
-
-    def dial(self, number: str) -> None:
-        """Call `number` for X (X's permission applies); a refusal takes X back to Y."""
-        svc = self.service
-        self.number = number
-        self.via = ViaLeg(svc.engine, self.x, self)
-        self.cc = ConsultCall(svc.engine, self.via, number_of(self.oc, self.x), self.oc.caller_name, number)
-        self.cc.legs["caller"].peer = self.x.peer
-        try:
-            t, digits = svc.target_leg(number, permission_of(number_of(self.oc, self.x), self.x))
-        except RouteFailed as exc:
-            log.info("call %s: consultation to %s refused: %s", self.oc.uniqueid, number, exc)
-            self.cc.fail(exc.cause)
-            return
-        log.info("call %s: %s consults %s", self.oc.uniqueid, self.x.peer, number)
-        self.cc.dial(t, digits)
-
-    def target_gone(self, via: ViaLeg) -> None:
-        """The consultation ended (T hung up, refused, or was dropped): X back to Y."""
-        if via is not self.via or self.oc.transfer is not self:
-            return
-        self.back()
-
-    def back(self) -> None:
-        """Drop the consultation and reconnect X with Y."""
-        cc, self.cc = self.cc, None
-        self.via = None
-        self.oc.transfer = None
-        if cc is not None and cc.state != "ended":
-            t = cc.b
-            if t is not None and not t.ended:
-                cc._release(t, NORMAL)
-                cc.leg_ended(t, NORMAL)
-        self.service.tone_stop(self.x)
-        if self.y is not None and not self.y.ended:
-            log.info("call %s: %s back to %s", self.oc.uniqueid, self.x.peer, self.y.peer)
-            self.service.hold.unpark(self.y)
-
-    def complete(self) -> bool:
-        """X hung up: join Y and T (answered: attended; ringing: blind). False when there is no T."""
-        cc = self.cc
-        y = self.y
-        if cc is None or cc.b is None or cc.b.ended or cc.state not in ("ringing", "answered") or y is None:
-            return False
-        t = cc.b
-        svc = self.service
-        self.oc.transfer = None
-        ringing = cc.state == "ringing"
-        target = cc.callee
-        # T leaves the consultation call; its CDR ends here.
-        svc.detach(cc, t)
-        cc._cancel_timer()
-        via, self.via = self.via, None
-        if via is not None:
-            via.ended = True
-            via._tone_off()
-        cc.legs["caller"].end = cc.legs["caller"].end or utcnow()
-        cc.hangup_by = "caller"
-        cc._goto("ended")
-        cc._maybe_finish()
-        nc = svc.move(self.oc, y, target, self.x)
-        if ringing:
-            log.info(
-                "call %s: %s hung up while %s rings: blind transfer", self.oc.uniqueid, self.x.peer, target
-            )
-            nc.adopt(t)
-            nc.ringback_on()
-            nc.job = Blind(svc, self.oc, self.x, nc, None)
-        else:
-            log.info("call %s: attended transfer of %s to %s", self.oc.uniqueid, y.peer, target)
-            rec = self.oc.legs.get("transfer")
-            if rec is not None:
-                rec.answer = rec.end = utcnow()
-                rec.status_code = 200
-            nc.joined(t)
-        svc.end_transferor(self.oc, self.x)
-        return True
-
-    # --- hooks from the old call (LineCall.transfer) -----------------------------------------
-
-    def leg_ended(self, call: LineCall, leg: CallLeg, cause: int) -> bool:
-        if leg is self.x:
-            return self.complete()
-        if leg is self.y:
-            # The transferee hung up while X consults: X and T simply go on talking.
-            self.y = None
-            self.service.hold.forget(leg)
-            if self.cc is not None and self.cc.state == "answered" and self.cc.b is not None:
-                rec = call.legs.get(leg.role)
-                if rec is not None:
-                    rec.end = utcnow()
-                self.service.detach(call, leg)
-                t = self.cc.b
-                self.service.detach(self.cc, t)
-                self.cc.legs["caller"].end = utcnow()
-                self.cc._goto("ended")
-                self.cc._maybe_finish()
-                call.transfer = None
-                nc = self.service.move(call, self.x, self.cc.callee, "")
-                nc.joined(t)
-                self.service.end_record(call)
-                return True
-            return False
-        return False
-
-    def digit(self, call: LineCall, leg: CallLeg, digit: str) -> bool:
-        if leg is not self.x:
-            return True  # the waiting party's keys go nowhere
-        if digit == CANCEL_KEY:
-            log.info("call %s: %s cancels the consultation", call.uniqueid, leg.peer)
-            self.back()
-            return True
-        if self.cc is not None and self.cc.b is not None and self.cc.state == "answered":
-            self.cc.b.send_dtmf(digit)
-        return True
-
-    def flash(self) -> None:
-        """Hook-flash during the consultation: drop it, back to the waiting party."""
-        self.back()
-
-
-class Collect:
-    """Digits of a transfer number after `##`, `*2` or a hook-flash (X's keys, Y on music)."""
-
-    def __init__(self, service: TransferService, call: LineCall, x: CallLeg, attended: bool) -> None:
-        self.service, self.call, self.x, self.attended = service, call, x, attended
-        self.digits = ""
-        self.timer: Any = None
-        self.consult: Consult | None = None
-
-    def start(self) -> None:
-        self.call.transfer = self
-        y = other_leg(self.call, self.x)
-        if y is not None:
-            self.service.hold.park(self.call, y, "transfer")
-        self._arm(DIGIT_TIMEOUT * 3)
-
-    def _arm(self, seconds: float) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-        self.timer = self.service.engine.call_later(seconds, self.done)
-
-    def digit(self, call: LineCall, leg: CallLeg, digit: str) -> bool:
-        if leg is not self.x:
-            return True
-        self.service.tone_stop(self.x)
-        if digit == "#" and self.digits:
-            self.done()
-            return True
-        if digit == CANCEL_KEY and not self.digits:
-            self.cancel()
-            return True
-        if digit.isdigit() and len(self.digits) < MAX_DIGITS:
-            self.digits += digit
-            if dialplan.exact_match(self.digits):
-                self.done()
-            else:
-                self._arm(DIGIT_TIMEOUT)
-        return True
-
-    def cancel(self) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
-        self.call.transfer = None
-        self.service.tone_stop(self.x)
-        y = other_leg(self.call, self.x)
-        if y is not None:
-            self.service.hold.unpark(y)
-
-    def done(self) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
-        if self.call.transfer is not self:
-            return
-        self.service.tone_stop(self.x)
-        if not self.digits or self.call.state != "answered":
-            self.cancel()
-            return
-        if self.attended:
-            consult = Consult(self.service, self.call, self.x)
-            self.call.transfer = consult
-            consult.dial(self.digits)
-        else:
-            self.call.transfer = None
-            if not self.service.blind(self.call, self.x, self.digits):
-                self.cancel()
-
-    def leg_ended(self, call: LineCall, leg: CallLeg, cause: int) -> bool:
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
-        call.transfer = None
-        for party in (call.a, call.b):
-            if party is not None:
-                self.service.hold.forget(party)
-        return False
-
-    def flash(self) -> None:
-        self.cancel()
 
 
 class TransferService:
@@ -478,6 +63,7 @@ class TransferService:
     def __init__(self, engine: Engine, hold: HoldService) -> None:
         self.engine = engine
         self.hold = hold
+        self.notices = Notices(engine)
         self.tones: dict[int, pj.ToneGenerator | None] = {}  # None: the analog port plays it
 
     # --- entry points -------------------------------------------------------------------------
@@ -515,13 +101,14 @@ class TransferService:
             "REFER from %s: to %r%s", getattr(x, "peer", "?"), number, " with Replaces" if replaces else ""
         )
         if not isinstance(oc, LineCall) or oc.state != "answered" or other_leg(oc, x) is None:
+            # Refused by ending pjsua's own dial: its final NOTIFY (487) tells the phone. A NOTIFY
+            # of ours would be followed by pjsua's, which the phone answers 481, and pjsip ends
+            # the whole dialog on a 481 to any in-dialog request.
             self._drop(new_leg)
-            send_refer_notify(event.leg, 603, "Declined", final=True)
             return
         if replaces:
             self._drop(new_leg)
-            if not self.replace(oc, x, replaces, event.leg):
-                send_refer_notify(event.leg, 481, "Call Does Not Exist", final=True)
+            self.replace(oc, x, replaces, event.leg)  # on failure pjsua's ended dial NOTIFYs 487
             return
         if self.engine.is_extension(number) and self.engine.service_for(number) is None:
             # pjsua's own dial reaches the extension through the edge: it is T's leg.
@@ -531,17 +118,24 @@ class TransferService:
             nc.job = Blind(self, oc, x, nc, None)
             return
         self._drop(new_leg)
+        cause = self.routable(number, permission_of(number_of(oc, x), x))
+        if cause:
+            # Refused: pjsua's own dial, ended, sends the failure NOTIFY (see above); the call stays.
+            log.info("call %s: REFER to %r refused (cause %d): the call goes on", oc.uniqueid, number, cause)
+            return
         send_refer_notify(event.leg, 200, "OK", final=True)
-        if not self.blind(oc, x, number):
-            log.info("call %s: REFER to %r cannot be routed", oc.uniqueid, number)
+        cause = self.blind(oc, x, number)
+        if cause:
+            log.info("call %s: REFER to %r could not be completed (cause %d)", oc.uniqueid, number, cause)
 
     # --- the moves ----------------------------------------------------------------------------
 
-    def blind(self, oc: LineCall, x: CallLeg, number: str) -> bool:
-        """Send Y (the other party of X) to `number`; X stays until T answers."""
+    def blind(self, oc: LineCall, x: CallLeg, number: str) -> int:
+        """Send Y (the other party of X) to `number`; X stays until T answers. Returns 0, or the
+        Q.850 cause that refused the number (nothing changed then)."""
         y = other_leg(oc, x)
         if y is None or y.ended:
-            return False
+            return NORMAL
         by = number_of(oc, x)
         service = self.engine.service_for(number)
         if service is not None:
@@ -556,12 +150,12 @@ class TransferService:
                 self.engine.lines.listen_digits(y)
             service.enter(y, number_of(oc, y), oc.caller_name if y is oc.a else "", number)
             self.end_transferor(oc, x)
-            return True
+            return 0
         try:
             t, digits = self.target_leg(number, permission_of(by, x))
         except RouteFailed as exc:
             log.info("call %s: transfer to %s refused: %s", oc.uniqueid, number, exc)
-            return False
+            return exc.cause
         nc = self.move(oc, y, number, x)
         nc.job = Blind(self, oc, x, nc, None)
         log.info(
@@ -570,7 +164,7 @@ class TransferService:
         nc.dial(t, digits)
         if nc.state == "ringing":
             nc.ringback_on()
-        return True
+        return 0
 
     def replace(self, oc: LineCall, x: CallLeg, replaces: str, refer_leg: Any) -> bool:
         """Attended transfer by REFER with Replaces: join Y with the far party of the replaced dialog."""
@@ -694,11 +288,28 @@ class TransferService:
         oc._goto("ended")
         oc._maybe_finish()
 
+    def routable(self, number: str, permission: str) -> int:
+        """0 when `number` has a route (a service, an extension, a port, a trunk), else the cause."""
+        if self.engine.service_for(number) is not None:
+            return 0
+        kind = dialplan.resolve(number, permission).kind
+        return {"none": UNALLOCATED, "denied": DENIED}.get(kind, 0)
+
+    def refused(self, x: CallLeg, cause: int, number: str, then: Any) -> None:
+        """Say to X why `number` could not be reached, then run `then` (back to the other party)."""
+        reason = {UNALLOCATED: "none", DENIED: "denied"}.get(cause, "busy")
+        self.notices.tell(x, reason, number, then)
+
+    def close(self) -> None:
+        """Stop music and prompt players (before libDestroy)."""
+        self.hold.close()
+        self.notices.close()
+
     def target_leg(self, number: str, permission: str) -> tuple[CallLeg, str]:
         route = dialplan.resolve(number, permission)
         if route.kind in ("none", "denied"):
             raise RouteFailed(
-                f"{number!r} is not a reachable number", UNALLOCATED if route.kind == "none" else 21
+                f"{number!r} is not a reachable number", UNALLOCATED if route.kind == "none" else DENIED
             )
         return self.engine.router.callee_leg(route), route.digits or number
 

@@ -160,3 +160,43 @@ def test_given_consultation_when_transferor_presses_cancel_key_then_back_to_wait
     phone_host.wait(lambda: ca.disconnected, 10, "the consultation to be dropped")
     assert_talking(phone_host, ab, ba, TONES["a"], TONES["b"])
     assert not is_music(heard_next(phone_host, ba))
+
+
+def test_given_blind_code_when_number_does_not_exist_then_transferor_is_told_and_gets_the_call_back(
+    extensions, three, phone_host
+):
+    a, b = three["a"], three["b"]
+    extensions.db()
+    from telephony.models import Setting
+
+    Setting.insert(key="prompt_language", value="en").on_conflict_replace().execute()
+    ab, ba = talk(phone_host, a, b, B)
+    ab.dialDtmf("##8765#")
+    told: list = []
+
+    def spoken() -> bool:
+        told[:] = heard_next(phone_host, ab, seconds=0.5, settle=0.1)
+        return audio.rms(told) > 300 and audio.goertzel(told, TONES["b"]) < 0.005
+
+    phone_host.wait(spoken, 15, "A to hear the refusal (speech, not B)")
+    assert is_music(heard_next(phone_host, ba, seconds=1.0)), "B waits with music meanwhile"
+
+    def back() -> bool:
+        heard = heard_next(phone_host, ba, seconds=0.5, settle=0.1)
+        return not is_music(heard) and tone_of(heard) == TONES["a"]
+
+    phone_host.wait(back, 20, "B to hear A again")
+    assert tone_of(heard_next(phone_host, ab)) == TONES["b"]
+    assert not ab.disconnected and not ba.disconnected
+
+
+def test_given_call_when_phone_refers_to_unknown_number_then_notify_failure_and_call_stays(
+    extensions, three, phone_host
+):
+    a, b = three["a"], three["b"]
+    ab, ba = talk(phone_host, a, b, B)
+    ab.xfer(f"sip:8765@{phone_host.box}", pj.CallOpParam(True))
+    phone_host.wait(lambda: any(final for _, final in ab.xfer_status), 10, "the final NOTIFY")
+    assert [code for code, final in ab.xfer_status if final][0] >= 400
+    assert not ab.disconnected and not ba.disconnected
+    assert_talking(phone_host, ab, ba, TONES["a"], TONES["b"])
