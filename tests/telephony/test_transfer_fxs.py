@@ -145,6 +145,7 @@ def test_given_flash_when_hanging_up_while_target_rings_then_blind_transfer(
     rows = cdr_rows(fxs_box, before, 3)
     joined = next(r for r in rows if "transferor" in legs_of(r))
     assert (joined.caller, joined.callee, joined.disposition) == (Y, C, "ANSWERED")
+    assert legs_of(next(r for r in rows if (r.caller, r.callee) == (Y, FXS_NUMBER)))["transfer"] == C
 
 
 def test_given_consultation_when_flashing_again_then_back_to_the_waiting_party(
