@@ -263,3 +263,45 @@ def test_followme_together_rings_all_and_the_one_pressing_1_wins(fbox, phones, p
     phone_host.wait(lambda: a.incoming[-1].disconnected, 10, "1003 released once 1004 accepted")
     assert hears(b.incoming[-1], phone_host, 600)
     call.hangup_now()
+
+
+def test_followme_to_a_pstn_number_connects_only_after_the_far_end_presses_1_in_band(
+    fbox, phones, phone_host, tmp_path
+):
+    from hal.analog.dtmf import dtmf_samples
+    from hal.sim.listen import write_wav
+
+    caller = phones("1001")
+    phones("1002", answer=0)
+    features(fbox, "1002", followme_enabled=True, followme_numbers="0114", followme_ring_seconds=15)
+    mark = {p: len(sim(fbox, "events", port=p)) for p in ("fxo1", "fxo2")}
+    call = caller.call("1002")
+
+    def line() -> str | None:
+        for port in mark:
+            digits = "".join(
+                e["digit"] for e in sim(fbox, "events", port=port)[mark[port] :] if e["type"] == "digit"
+            )
+            if digits == "114":
+                return port
+        return None
+
+    phone_host.wait(lambda: line() is not None, 20, "follow-me dials 114 on a PSTN line")
+    port = line()
+    sim(fbox, "pstn_answer", port=port)
+    talk_until = time.monotonic() + 2.0
+    phone_host.wait(lambda: time.monotonic() > talk_until, 3, "the accept prompt playing")
+    assert not call.confirmed  # answered is not accepted
+    key = tmp_path / "key1.wav"
+    write_wav(key, dtmf_samples("1").tobytes())
+    sim(fbox, "play", port=port, file=str(key))  # the PSTN party presses 1
+    phone_host.wait(lambda: call.confirmed, 10, "the caller connected after the in-band 1")
+    tone = audio.write_tone(tmp_path / "tone-1000.wav", 1000, seconds=3.0)
+    sim(fbox, "play", port=port, file=str(tone))
+    assert hears(call, phone_host, 1000)
+    call.hangup_now()
+    phone_host.wait(
+        lambda: any(e["type"] == "released" for e in sim(fbox, "events", port=port)[mark[port] :]),
+        10,
+        "the PSTN line released",
+    )

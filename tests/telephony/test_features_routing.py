@@ -31,7 +31,7 @@ def rbox(tmp_path_factory):
     Setting.set_value("prompt_language", "en")
     PortSetting.create(port="fxs1", number="2001", caller_id_name="Lobby")
     PortSetting.create(port="fxs2", number="2002", caller_id_name="Desk")
-    InboundRoute.create(trunk="fxo1", destination="1001")
+    InboundRoute.create(trunk="*", destination="1001")
     customer = Customer.create(name="Zhang San", company="ACME")
     CustomerNumber.create(customer=customer, number="13912345678")
     RingGroup.create(number="600", name="Sales", strategy="ringall", members="1003,1004", ring_seconds=10)
@@ -180,7 +180,7 @@ def test_caller_id_name_comes_from_the_customer_table_on_an_inbound_pstn_call(rb
     phone_host.wait(lambda: alice.incoming, 15, "1001 rings for the PSTN caller")
     invite = alice.incoming[-1].invite
     assert '"Zhang San" <sip:13912345678@' in invite
-    sim(rbox, "pstn_hangup", port="fxo1")
+    sim(rbox, "pstn_stop_ring", port="fxo1")  # the PSTN caller gives up
     phone_host.wait(lambda: alice.incoming[-1].disconnected, 15, "the PSTN caller gone")
 
 
@@ -256,3 +256,41 @@ def test_hot_desk_on_an_analog_phone(rbox, phones, phone_host):
 
 def from_header(invite: str) -> str:
     return next(line for line in invite.split("\r\n") if line.lower().startswith(("from:", "f:")))
+
+
+def test_blacklist_can_send_the_caller_to_another_number(rbox, phones, phone_host):
+    caller_list(
+        rbox,
+        name="to operator",
+        kind="block",
+        scope="1002",
+        numbers="1001",
+        treatment="number",
+        target="1005",
+    )
+    callee, operator = phones("1002", answer=0), phones("1005")
+    call = phones("1001").call("1002")
+    phone_host.wait(lambda: operator.incoming and operator.incoming[-1].confirmed, 10, "1005 takes the call")
+    phone_host.wait(lambda: call.confirmed, 10, "the caller connected to 1005")
+    assert callee.incoming == []
+    call.hangup_now()
+
+
+def test_whitelist_on_a_trunk_refuses_unlisted_pstn_callers(rbox, phones, phone_host):
+    for trunk in ("fxo2", "fxo3"):
+        caller_list(
+            rbox, name=f"known on {trunk}", kind="allow", scope=trunk, numbers="1391234*", treatment="hangup"
+        )
+    alice = phones("1001", answer=0)
+    before = len(rbox.cdrs())
+    sim(rbox, "ring", port="fxo3", cid_number="13800000001")
+
+    def refused() -> bool:
+        return any(c.caller == "13800000001" and c.disposition == "FAILED" for c in rbox.cdrs()[before:])
+
+    phone_host.wait(refused, 15, "the unlisted PSTN caller refused")
+    assert alice.incoming == []
+    sim(rbox, "ring", port="fxo2", cid_number="13912340000")
+    phone_host.wait(lambda: alice.incoming, 15, "the listed PSTN caller rings 1001")
+    for port in ("fxo2", "fxo3"):
+        sim(rbox, "pstn_stop_ring", port=port)
