@@ -654,6 +654,77 @@ CONFERENCE_ROOMS = Section(
     unique=("number",),
 )
 
+# --- routing features (telephony.features.configdoc applies them with the web admin's rules) -------
+
+SPEED_DIALS = Section(
+    "speed_dials",
+    (
+        Field("code", WORD, REQUIRED, 'two digits dialed after *0; quote it: "05"'),
+        Field("number", WORD, REQUIRED, 'the number dialed; quote it: "013800138000"'),
+        Field("label", TEXT, "", "up to 64 characters"),
+    ),
+    "system speed dials *0NN; codes missing from the list are deleted",
+    many=True,
+    unique=("code",),
+)
+
+RING_GROUPS = Section(
+    "ring_groups",
+    (
+        Field("number", WORD, REQUIRED, 'dialed number, 2 to 8 digits, not otherwise used; "600"'),
+        Field("name", TEXT, REQUIRED, "1 to 64 characters"),
+        Field("strategy", Choice(("ringall", "hunt")), "ringall", "ringall: all at once; hunt: in order"),
+        Field("members", StrList(max_items=20), REQUIRED, "extension or FXS numbers, in hunt order"),
+        Field("ring_seconds", Int(5, 300), 20, "ringall: in all; hunt: per member"),
+        Field("fallback", WORD, "", "where unanswered callers go (empty: refused)"),
+    ),
+    "ring groups; groups missing from the list are deleted",
+    many=True,
+    unique=("number",),
+)
+
+CALLER_LISTS = Section(
+    "caller_lists",
+    (
+        Field("name", WORD, REQUIRED, "1 to 64 characters"),
+        Field("kind", Choice(("block", "allow")), "block", "block: blacklist; allow: whitelist"),
+        Field("scope", WORD, "", "empty: every call; a callee number; or a trunk (fxo1, e1)"),
+        Field("numbers", StrList(max_items=1000, max_len=33), REQUIRED, "caller numbers; 010* is a prefix"),
+        Field(
+            "treatment",
+            Choice(("hangup", "busy", "message", "voicemail", "number")),
+            "busy",
+            "what a blocked (or, for allow lists, unlisted) caller gets",
+        ),
+        Field("target", WORD, "", "treatment voicemail: the mailbox; number: the number"),
+        Field("message", TEXT, "", "treatment message: the text spoken"),
+        Field("enabled", BOOL, True, "false: the list is kept but not applied"),
+    ),
+    "caller blacklists and whitelists; lists missing from the list are deleted",
+    many=True,
+    unique=("name",),
+)
+
+CALL_FEATURES = Section(
+    "call_features",
+    (
+        Field("number", WORD, REQUIRED, 'an extension or FXS number; quote it: "1001"'),
+        Field("dnd", BOOL, False, "do not disturb"),
+        Field("forward_always", WORD, "", "forward every call to this number"),
+        Field("forward_busy", WORD, "", "forward when busy"),
+        Field("forward_no_answer", WORD, "", "forward when not answered"),
+        Field("followme_enabled", BOOL, False, "follow me"),
+        Field("followme_numbers", StrList(max_items=3), [], "up to 3 numbers; they press 1 to accept"),
+        Field("followme_mode", Choice(("sequence", "together")), "sequence", "one after another or together"),
+        Field("followme_ring_seconds", Int(5, 120), 20, "how long each follow-me step rings"),
+        Field("hotdesk_pin", WORD, None, "hot-desk PIN, 4 to 12 digits (import only; stored hashed)"),
+        Field("hotdesk_pin_hash", PIN_HASH, None, "the hot-desk PIN's hash as exported (empty: none)"),
+    ),
+    "per-extension call features; extensions missing from the list have none",
+    many=True,
+    unique=("number",),
+)
+
 # In apply order: settings first, so extensions hash their secrets with the new realm; then what
 # others refer to before what refers to it (numbers before queues and routes, skills and pause
 # codes before agents, agents before queues, queues before the routes that may go to them, trunk
@@ -673,6 +744,10 @@ SECTIONS: tuple[Section, ...] = (
     DIAL_RULES,
     CUSTOMERS,
     MAILBOXES,
+    SPEED_DIALS,
+    RING_GROUPS,
+    CALLER_LISTS,
+    CALL_FEATURES,
 )
 
 

@@ -59,6 +59,7 @@ from telephony.configdoc.schema import ConfigDocError, Invalid
 from telephony.control.client import ControlClient
 from telephony.errors import ControlError, NotFound, ValidationError
 from telephony.extensions.service import ExtensionInput, port_has_number, realm, validate
+from telephony.features import configdoc as features_doc
 from telephony.messages import Phrase
 from telephony.models import (
     Agent,
@@ -1297,6 +1298,14 @@ HANDLERS: dict[str, SectionHandler] = {
         SectionHandler(schema.DIAL_RULES, export_dial_rules, apply_dial_rules),
         SectionHandler(schema.CUSTOMERS, export_customers, apply_customers),
         SectionHandler(schema.MAILBOXES, export_mailboxes, apply_mailboxes),
+        SectionHandler(schema.SPEED_DIALS, features_doc.export_speed_dials, features_doc.apply_speed_dials),
+        SectionHandler(schema.RING_GROUPS, features_doc.export_ring_groups, features_doc.apply_ring_groups),
+        SectionHandler(
+            schema.CALLER_LISTS, features_doc.export_caller_lists, features_doc.apply_caller_lists
+        ),
+        SectionHandler(
+            schema.CALL_FEATURES, features_doc.export_call_features, features_doc.apply_call_features
+        ),
     )
 }
 assert set(HANDLERS) == {s.name for s in schema.SECTIONS}, "every schema section needs a handler"

@@ -10,6 +10,7 @@ import re
 
 from telephony.calls import dialplan
 from telephony.features import common
+from telephony.features import messages as _texts  # noqa: F401 - registers the features.err_* texts
 from telephony.features.errors import FeatureInputError
 from telephony.models import utcnow
 from telephony.models.features import (

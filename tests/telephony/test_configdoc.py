@@ -108,6 +108,10 @@ def test_export_of_an_empty_box_has_version_default_settings_and_no_extensions(d
         "dial_rules": [],
         "customers": [],
         "mailboxes": [],
+        "speed_dials": [],
+        "ring_groups": [],
+        "caller_lists": [],
+        "call_features": [],
     }
 
 
@@ -517,6 +521,10 @@ def test_line_tables_round_trip_exactly_and_a_reimport_changes_nothing(doc_db):
         "dial_rules": (0, 0, 0, 3),
         "customers": (0, 0, 0, 0),
         "mailboxes": (0, 0, 0, 0),
+        "speed_dials": (0, 0, 0, 0),
+        "ring_groups": (0, 0, 0, 0),
+        "caller_lists": (0, 0, 0, 0),
+        "call_features": (0, 0, 0, 0),
     }
 
 

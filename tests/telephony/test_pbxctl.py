@@ -349,6 +349,10 @@ def test_config_line_tables_import_export_and_reimport_through_pbxctl(cli_box, c
         "dial_rules: 0 added, 0 changed, 0 deleted, 1 unchanged",
         "customers: 0 added, 0 changed, 0 deleted, 0 unchanged",
         "mailboxes: 0 added, 0 changed, 0 deleted, 0 unchanged",
+        "speed_dials: 0 added, 0 changed, 0 deleted, 0 unchanged",
+        "ring_groups: 0 added, 0 changed, 0 deleted, 0 unchanged",
+        "caller_lists: 0 added, 0 changed, 0 deleted, 0 unchanged",
+        "call_features: 0 added, 0 changed, 0 deleted, 0 unchanged",
     ]
     assert cli_box.db_dump() == before
 
@@ -465,6 +469,10 @@ def test_config_call_center_round_trip_through_pbxctl(cli_box, cli_core, tmp_pat
             "dial_rules",
             "customers",
             "mailboxes",
+            "speed_dials",
+            "ring_groups",
+            "caller_lists",
+            "call_features",
         )
     ]
     assert cli_box.db_dump() == before
@@ -534,6 +542,10 @@ def test_config_round_trip_through_pbxctl_reloads_the_core(cli_box, cli_core, tm
         "dial_rules",
         "customers",
         "mailboxes",
+        "speed_dials",
+        "ring_groups",
+        "caller_lists",
+        "call_features",
     )
     unchanged = {"settings": 5, "extensions": 2}
     assert proc.stdout.splitlines() == [
