@@ -78,7 +78,7 @@ class Branch:
         prior = self.state
         self.state = "ended" if prior != "won" else prior
         self._stop_prompt()
-        if isinstance(leg, SipLeg) and not SipLeg_alive(leg):
+        if isinstance(leg, SipLeg) and not _sip_alive(leg):
             leg.leg.call = None
             self.engine.legs.discard(leg.leg)
         if prior in ("ringing", "confirming"):
@@ -163,12 +163,12 @@ class Branch:
         except Exception:  # one branch's line failing must not stop the others
             log.exception("call %s: releasing branch %s", self.uniqueid, self.leg.peer)
         self.leg.ended = True
-        if isinstance(self.leg, SipLeg) and not SipLeg_alive(self.leg):
+        if isinstance(self.leg, SipLeg) and not _sip_alive(self.leg):
             self.leg.leg.call = None
             self.engine.legs.discard(self.leg.leg)
 
 
-def SipLeg_alive(leg: SipLeg) -> bool:  # noqa: N802 - reads as the class it asks about
+def _sip_alive(leg: SipLeg) -> bool:
     try:
         return bool(leg.leg.isActive())
     except Exception:
