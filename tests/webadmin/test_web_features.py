@@ -39,6 +39,7 @@ def test_extension_features_are_saved_with_a_hashed_pin_and_audited(numbers):
     admin = numbers
     page = admin.get("/features")
     assert page.status == 200 and '<tr data-number="2001">' in page.text and 'href="/features"' in page.text
+    assert 'href="/features/extension/1001"' in admin.get("/extensions").text  # linked from each extension
     form = {
         "dnd": "1",
         "forward_busy": "1003",
