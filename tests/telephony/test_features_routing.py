@@ -26,6 +26,7 @@ def rbox(tmp_path_factory):
     from telephony.models import Customer, CustomerNumber, Setting
     from telephony.models.features import ExtensionFeatures, RingGroup, SpeedDial
     from telephony.models.lines import InboundRoute, PortSetting
+    from telephony.models.voicemail import Mailbox
 
     Setting.set_value("no_answer_timeout", "3")
     Setting.set_value("prompt_language", "en")
@@ -39,6 +40,8 @@ def rbox(tmp_path_factory):
         number="601", name="Support", strategy="hunt", members="1003,1004", ring_seconds=5, fallback="1005"
     )
     SpeedDial.create(code="05", number="1003", label="Reception")
+    RingGroup.create(number="602", name="Shop", strategy="ringall", members="1003,2001", ring_seconds=10)
+    Mailbox.create(number="1002")
     desk = ExtensionFeatures(number="1006")
     desk.set_hotdesk_pin(PIN)
     desk.save()
@@ -294,3 +297,38 @@ def test_whitelist_on_a_trunk_refuses_unlisted_pstn_callers(rbox, phones, phone_
     phone_host.wait(lambda: alice.incoming, 15, "the listed PSTN caller rings 1001")
     for port in ("fxo2", "fxo3"):
         sim(rbox, "pstn_stop_ring", port=port)
+
+
+def test_ring_group_rings_an_analog_phone_too_and_its_pickup_wins(
+    rbox, phones, phone_host, tone600, tmp_path
+):
+    caller = phones("1001")
+    caller.play_path = tone600
+    sip_member = phones("1003", answer=0)
+    mark = len(events(rbox, "fxs1"))
+    call = caller.call("602")
+    phone_host.wait(
+        lambda: sip_member.incoming and any(e["type"] == "ring-start" for e in events(rbox, "fxs1")[mark:]),
+        10,
+        "both members ring",
+    )
+    sim(rbox, "offhook", port="fxs1")
+    try:
+        phone_host.wait(lambda: call.confirmed, 10, "the analog phone's pickup answers the group call")
+        phone_host.wait(lambda: sip_member.incoming[0].disconnected, 10, "1003 stops ringing")
+        heard = tmp_path / "fxs1.wav"
+        sim(rbox, "record", port="fxs1", file=str(heard), seconds=1.0)
+        assert audio.dominant(audio.read_pcm(heard), FREQS) == 600
+        call.hangup_now()
+        phone_host.wait(lambda: call.disconnected, 10, "hang-up")
+    finally:
+        hang_up(rbox, "fxs1")
+
+
+def test_blacklist_can_send_the_caller_to_voicemail(rbox, phones, phone_host):
+    caller_list(rbox, name="to mailbox", kind="block", scope="1002", numbers="1001", treatment="voicemail")
+    callee = phones("1002", answer=0)
+    call = phones("1001").call("1002")
+    phone_host.wait(lambda: call.confirmed, 10, "the callee's mailbox answers")
+    assert callee.incoming == []
+    call.hangup_now()
