@@ -23,6 +23,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "features.number": {"en": "Number", "zh-CN": "号码"},
     "features.forwards": {"en": "Forwards", "zh-CN": "呼叫转移"},
     "features.hotdesk": {"en": "Logged in at", "zh-CN": "热座登录于"},
+    "features.hotdesk_logout": {"en": "Log out", "zh-CN": "退出登录"},
+    "features.hotdesk_logged_out": {
+        "en": "Extension {number} logged out of phone {phone}.",
+        "zh-CN": "分机 {number} 已从电话 {phone} 退出。",
+    },
     "features.extension_title": {"en": "Call features of {number}", "zh-CN": "{number} 的呼叫功能"},
     "features.extension_saved": {
         "en": "Call features of {number} saved.",

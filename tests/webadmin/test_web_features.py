@@ -12,7 +12,7 @@ from selenium.webdriver.support.ui import Select
 
 from telephony.extensions.service import ExtensionInput, ExtensionService
 from telephony.models import AuditLog
-from telephony.models.features import CallerList, ExtensionFeatures, RingGroup, SpeedDial
+from telephony.models.features import CallerList, ExtensionFeatures, HotDesk, RingGroup, SpeedDial
 from telephony.models.lines import DialRule, PortSetting, TrunkGroup
 from tests.webadmin import chromium as chromium_support
 from tests.webadmin.chromium import fill, waiter
@@ -63,6 +63,18 @@ def test_extension_features_are_saved_with_a_hashed_pin_and_audited(numbers):
     assert "Call features of 1001 saved." in admin.get("/features").text
     assert audit_actions() == [("features.extension", "1001")]
     assert "4321" not in AuditLog.get(AuditLog.action == "features.extension").detail
+
+
+def test_an_admin_logs_a_hot_desk_extension_out(numbers):
+    admin = numbers
+    HotDesk.create(extension="1001", phone="2001")
+    page = admin.get("/features")
+    assert 'action="/features/extension/1001/logout"' in page.text
+    response = admin.submit("/features", "/features/extension/1001/logout", {})
+    assert response.status == 303 and not HotDesk.select().exists()
+    assert "Extension 1001 logged out of phone 2001." in admin.get("/features").text
+    assert audit_actions() == [("features.hotdesk_logout", "1001")]
+    assert admin.post("/features/extension/1002/logout", {}).status == 403  # no CSRF token
 
 
 def test_bad_extension_input_is_refused_by_field_in_english_and_chinese(numbers):

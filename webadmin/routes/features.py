@@ -101,6 +101,7 @@ def register(app: bottle.Bottle) -> None:
     app.route("/features", "GET", overview)
     app.route("/features/extension/<number>", "GET", extension_form)
     app.route("/features/extension/<number>", "POST", extension_save)
+    app.route("/features/extension/<number>/logout", "POST", hotdesk_logout)
     app.route(f"/features/{KIND}/new", "GET", new_form)
     app.route(f"/features/{KIND}", "POST", create)
     app.route(f"/features/{KIND}/<row_id:int>/edit", "GET", edit_form)
@@ -188,6 +189,18 @@ def extension_save(number: str) -> str:
     )
     context.audit("features.extension", target=number, detail=detail)
     context.flash("success", "features.extension_saved", number=number)
+    context.redirect("/features")
+
+
+@auth.require("admin")
+def hotdesk_logout(number: str) -> str:
+    """Log an extension out of the phone it is hot-desked at (the phone keeps its own number)."""
+    _extension_or_404(number)
+    row = HotDesk.get_or_none(HotDesk.extension == number)
+    if row is not None:
+        row.delete_instance()
+        context.audit("features.hotdesk_logout", target=number, detail=f"phone={row.phone}")
+        context.flash("success", "features.hotdesk_logged_out", number=number, phone=row.phone)
     context.redirect("/features")
 
 

@@ -36,7 +36,15 @@
         </td>
         <td>{{(t('features.c.' + row.followme_mode) + ': ' + ', '.join(row.followme_list())) if row and row.followme_enabled else t('common.no')}}</td>
         <td class="mono">{{desks.get(number, '')}}</td>
-        <td class="actions"><a class="btn btn-small" href="/features/extension/{{number}}">{{t('common.edit')}}</a></td>
+        <td class="actions">
+          <a class="btn btn-small" href="/features/extension/{{number}}">{{t('common.edit')}}</a>
+          % if number in desks:
+          <form method="post" action="/features/extension/{{number}}/logout" class="inline">
+            <input type="hidden" name="{{csrf_field}}" value="{{csrf_token}}">
+            <button type="submit" class="btn btn-small">{{t('features.hotdesk_logout')}}</button>
+          </form>
+          % end
+        </td>
       </tr>
     % end
     </tbody>
