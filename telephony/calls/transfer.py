@@ -33,7 +33,7 @@ from telephony.calls.hold import HoldService, other_leg
 from telephony.calls.legs import NORMAL, UNALLOCATED, CallLeg, SipLeg
 from telephony.calls.line import LineCall
 from telephony.calls.router import RouteFailed
-from telephony.calls.transfer_attended import Collect
+from telephony.calls.transfer_attended import Collect, ConsultCall
 from telephony.calls.transfer_calls import (
     Blind,
     TransferCall,
@@ -68,14 +68,27 @@ class TransferService:
 
     # --- entry points -------------------------------------------------------------------------
 
+    @staticmethod
+    def can_transfer(call: Any) -> bool:
+        """A plain answered two-party call with no transfer going on (not a consultation)."""
+        return (
+            isinstance(call, LineCall)
+            and not isinstance(call, ConsultCall)
+            and call.transfer is None
+            and call.state == "answered"
+            and call.b is not None
+            and not call.a.ended
+            and not call.b.ended
+        )
+
     def code_blind(self, call: Any, leg: CallLeg) -> None:
         """In-call `##`: collect a number, then transfer the other party to it."""
-        if isinstance(call, LineCall) and call.transfer is None and call.state == "answered":
+        if self.can_transfer(call):
             Collect(self, call, leg, attended=False).start()
 
     def code_attended(self, call: Any, leg: CallLeg) -> None:
         """In-call `*2`: collect a number and call it while the other party hears music."""
-        if isinstance(call, LineCall) and call.transfer is None and call.state == "answered":
+        if self.can_transfer(call):
             Collect(self, call, leg, attended=True).start()
 
     def flash(self, leg: CallLeg) -> bool:
@@ -86,6 +99,8 @@ class TransferService:
         if call.transfer is not None:
             call.transfer.flash()
             return True
+        if not self.can_transfer(call):
+            return False
         collect = Collect(self, call, leg, attended=True)
         collect.start()
         self.tone_start(leg, "dial")
@@ -100,7 +115,7 @@ class TransferService:
         log.info(
             "REFER from %s: to %r%s", getattr(x, "peer", "?"), number, " with Replaces" if replaces else ""
         )
-        if not isinstance(oc, LineCall) or oc.state != "answered" or other_leg(oc, x) is None:
+        if not self.can_transfer(oc):
             # Refused by ending pjsua's own dial: its final NOTIFY (487) tells the phone. A NOTIFY
             # of ours would be followed by pjsua's, which the phone answers 481, and pjsip ends
             # the whole dialog on a 481 to any in-dialog request.
@@ -115,7 +130,7 @@ class TransferService:
             t = SipLeg(self.engine, new_leg, number, inbound=False)
             nc = self.move(oc, other_leg(oc, x), number, x)
             nc.adopt(t)
-            nc.job = Blind(self, oc, x, nc, None)
+            nc.job = Blind(self, oc, x, nc, tell=False)
             return
         self._drop(new_leg)
         cause = self.routable(number, permission_of(number_of(oc, x), x))
@@ -157,7 +172,7 @@ class TransferService:
             log.info("call %s: transfer to %s refused: %s", oc.uniqueid, number, exc)
             return exc.cause
         nc = self.move(oc, y, number, x)
-        nc.job = Blind(self, oc, x, nc, None)
+        nc.job = Blind(self, oc, x, nc, tell=True)
         log.info(
             "call %s: %s blind-transfers %s to %s (call %s)", oc.uniqueid, x.peer, y.peer, number, nc.uniqueid
         )
@@ -236,8 +251,9 @@ class TransferService:
             record.end = record.end or utcnow()
         self.engine.incall.forget(leg)
 
-    def reattach(self, oc: LineCall, y: CallLeg) -> None:
-        """A failed blind transfer: Y back into its old call with X."""
+    def reattach(self, oc: LineCall, y: CallLeg, x: CallLeg, number: str, cause: int) -> None:
+        """A failed blind transfer: Y back into its old call with X (after X is told why, if
+        `cause`); a SIP phone still holding the call keeps Y on music."""
         role = "caller" if type(oc.a) is CallLeg and oc.a.peer == y.peer else "callee"
         if role == "caller":
             oc.a = y
@@ -248,7 +264,12 @@ class TransferService:
         if record is not None:
             record.end = None
         oc.legs.pop("transfer", None)
+        if cause:
+            self.hold.park(oc, y, "transfer")
+            self.refused(x, cause, number, lambda: self.hold.unpark(y))
         oc.bridge()
+        if isinstance(x, SipLeg):
+            self.hold.media_changed(oc, x)
 
     def end_transferor(self, oc: LineCall, x: CallLeg) -> None:
         """End X's leg in the old call (already gone if X hung up) and close the old call."""

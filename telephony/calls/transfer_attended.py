@@ -104,7 +104,7 @@ class Consult:
         """The consultation ended (T hung up, refused, or was dropped): X back to Y."""
         if via is not self.via or self.oc.transfer is not self:
             return
-        if cause != NORMAL and not self.x.ended:
+        if cause != NORMAL and not self.x.ended and self.service.engine.running:
             self.cc, self.via = None, None
             self.service.refused(self.x, cause, self.number, self.back)
             return
@@ -154,7 +154,7 @@ class Consult:
             )
             nc.adopt(t)
             nc.ringback_on()
-            nc.job = Blind(svc, self.oc, self.x, nc, None)
+            nc.job = Blind(svc, self.oc, self.x, nc, tell=False)  # X hung up: nobody to tell
         else:
             log.info("call %s: attended transfer of %s to %s", self.oc.uniqueid, y.peer, target)
             rec = self.oc.legs.get("transfer")

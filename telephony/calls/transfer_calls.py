@@ -131,13 +131,24 @@ class TransferCall(LineCall):
 
     def leg_ended(self, leg: CallLeg, cause: int) -> None:
         self._tone_off()
-        if leg is self.b and self.state == "ringing" and self.job is not None:
-            y = self.a
-            if self.job.failed(self, cause):  # Y went back to the transferor
-                self.legs["caller"].end = utcnow()
-                self.a = CallLeg(y.peer)
-                self.a.role, self.a.ended = "caller", True
+        if leg is self.b and self.state == "ringing":
+            self._give_back(cause)
         super().leg_ended(leg, cause)
+
+    def fail(self, cause: int, disposition: str = "") -> None:
+        """The target could not even be rung: the transferee goes back if it can."""
+        self._tone_off()
+        self._give_back(cause)
+        super().fail(cause, disposition)
+
+    def _give_back(self, cause: int) -> None:
+        if self.job is None:
+            return
+        y = self.a
+        if self.job.failed(self, cause):  # Y went back to the transferor
+            self.legs["caller"].end = utcnow()
+            self.a = CallLeg(y.peer)
+            self.a.role, self.a.ended = "caller", True
 
     def _tone_off(self) -> None:
         if self.tone is not None:
@@ -146,35 +157,35 @@ class TransferCall(LineCall):
 
 
 class Blind:
-    """A blind transfer waiting for the target: Y rings T; X stays until T answers."""
+    """A blind transfer waiting for the target: Y rings T; X stays until T answers.
+
+    `tell`: if T fails while X is still there, X is told why before Y comes back (in-call codes
+    and hook-flash; a REFERring phone learns it from pjsua's NOTIFY instead).
+    """
 
     def __init__(
-        self, service: TransferService, oc: LineCall, x: CallLeg, nc: TransferCall, notify: Any
+        self, service: TransferService, oc: LineCall, x: CallLeg, nc: TransferCall, tell: bool
     ) -> None:
         self.service, self.oc, self.x, self.nc = service, oc, x, nc
-        self.notify_leg = notify  # the REFER dialog to NOTIFY (our own NOTIFYs), or None
+        self.tell = tell
         self.record = oc.legs.get("transfer")
 
     def alerting(self) -> None:
-        if self.notify_leg is not None:
-            send_refer_notify(self.notify_leg, 180, "Ringing", final=False)
+        """T rings (Y hears ringback already)."""
 
     def answered(self, nc: TransferCall) -> None:
         nc.job = None
         if self.record is not None:
             self.record.answer = self.record.end = utcnow()
             self.record.status_code = 200
-        if self.notify_leg is not None:
-            send_refer_notify(self.notify_leg, 200, "OK", final=True)
         self.service.end_transferor(self.oc, self.x)
 
     def failed(self, nc: TransferCall, cause: int) -> bool:
+        """T failed; True when Y went back to X (the new call then lets Y go)."""
         nc.job = None
         if self.record is not None:
             self.record.end = utcnow()
             self.record.status_code = cause
-        if self.notify_leg is not None:
-            send_refer_notify(self.notify_leg, 486 if cause == 17 else 480, "Transfer failed", final=True)
         y = nc.a
         if self.x.ended or self.oc.state == "ended" or y.ended:
             self.service.close_old(self.oc)
@@ -187,5 +198,5 @@ class Blind:
             y.peer,
             self.x.peer,
         )
-        self.service.reattach(self.oc, y)
+        self.service.reattach(self.oc, y, self.x, nc.callee, cause if self.tell else 0)
         return True

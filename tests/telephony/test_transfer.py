@@ -200,3 +200,22 @@ def test_given_call_when_phone_refers_to_unknown_number_then_notify_failure_and_
     assert [code for code, final in ab.xfer_status if final][0] >= 400
     assert not ab.disconnected and not ba.disconnected
     assert_talking(phone_host, ab, ba, TONES["a"], TONES["b"])
+
+
+def test_given_blind_code_when_target_is_busy_then_transferor_is_told_and_talks_to_the_other_party_again(
+    extensions, three, phone_host
+):
+    a, b, c = three["a"], three["b"], three["c"]
+    c.answer_code = 486
+    ab, ba = talk(phone_host, a, b, B)
+    ab.dialDtmf(f"##{C}#")
+    phone_host.wait(lambda: c.incoming and c.incoming[-1].disconnected, 15, "the target to refuse busy")
+    assert is_music(heard_next(phone_host, ba, seconds=1.0)), "B waits with music while A is told"
+
+    def back() -> bool:
+        heard = heard_next(phone_host, ba, seconds=0.5, settle=0.1)
+        return not is_music(heard) and tone_of(heard) == TONES["a"]
+
+    phone_host.wait(back, 20, "B to hear A again")
+    assert tone_of(heard_next(phone_host, ab)) == TONES["b"]
+    assert not ab.disconnected and not ba.disconnected
