@@ -89,4 +89,4 @@ def test_star69_with_no_caller_to_call_back_is_refused(recent_box, phones, phone
     phone_host.wait(lambda: oz.registered, 10, "registered")
     call = oz.call("*69")
     phone_host.wait(lambda: call.disconnected, 10, "the refusal")
-    assert call.last_code == 404
+    assert call.last_code == 404, f"*69 with nobody to call back: {call.codes}"
