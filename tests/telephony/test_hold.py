@@ -43,3 +43,30 @@ def test_given_answered_call_when_phone_holds_then_other_party_hears_music_and_r
     assert not is_music(after)
     assert tone_of(after) == TONES["a"], "after resume the held party hears the holder again"
     assert tone_of(heard_next(phone_host, call)) == TONES["b"]
+
+
+def media_dir(call, direction: int) -> None:
+    """Re-INVITE with this audio direction (a=inactive for PJMEDIA_DIR_NONE)."""
+    prm = pj.CallOpParam(True)
+    prm.opt.flag = pj.PJSUA_CALL_SET_MEDIA_DIR
+    prm.opt.mediaDir = pj.IntVector([direction])
+    call.reinvite(prm)
+
+
+def test_given_answered_call_when_phone_sends_inactive_then_other_party_hears_music_until_resumed(
+    extensions, phones, phone_host, tones
+):
+    a, b = phones("2101"), phones("2102")
+    phone_host.wait(lambda: a.registered and b.registered, 10, "both registered")
+    a.play_path, b.play_path = tones["a"], tones["b"]
+    call = dial(a, "2102")
+    phone_host.wait(lambda: call.confirmed and b.incoming and b.incoming[-1].media_active, 10, "answer")
+    held = b.incoming[-1]
+    assert not is_music(heard_next(phone_host, held))
+
+    media_dir(call, pj.PJMEDIA_DIR_NONE)  # a=inactive
+    assert is_music(heard_next(phone_host, held, seconds=1.5))
+
+    media_dir(call, pj.PJMEDIA_DIR_ENCODING_DECODING)
+    after = heard_next(phone_host, held)
+    assert not is_music(after) and tone_of(after) == TONES["a"]
