@@ -62,8 +62,13 @@ def screen(service: FeatureService, call: LineCall, digits: str, permission: str
         return False
     if row.dnd:
         log.info("call %s: %s is on do-not-disturb", call.uniqueid, digits)
+        busy_to = row.forward_busy
+        if busy_to and loop_free(call, digits, busy_to) and reachable(digits, busy_to):
+            common.mark_forwarded(call, digits, common.path_of(call))
+            service.engine.router.route(call, busy_to, common.permission_of(digits))
+            return True
         call.feature_dnd = True  # type: ignore[attr-defined]
-        call.fail(BUSY)  # busy: forward-busy, else the busy mailbox, else 486
+        call.fail(BUSY)  # busy: the busy mailbox, else 486
         return True
     target = row.forward_always
     if target and loop_free(call, digits, target):
@@ -80,8 +85,8 @@ def screen(service: FeatureService, call: LineCall, digits: str, permission: str
 def callee_failed(service: FeatureService, call: LineCall, leg: CallLeg, callee: str, reason: str) -> bool:
     """The callee was busy or did not answer: forward or follow-me takes the caller (True), else the
     mailbox or the caller's refusal follows as before (False)."""
-    if getattr(call, "features_done", False):
-        return False
+    if getattr(call, "features_done", False) or getattr(call, "feature_dnd", False):
+        return False  # a fork of ours, or DND (its forward-busy was tried by the screen)
     row = common.features_of(callee)
     if row is None:
         return False
@@ -92,7 +97,7 @@ def callee_failed(service: FeatureService, call: LineCall, leg: CallLeg, callee:
         common.mark_forwarded(new, callee, common.path_of(call))
         service.engine.router.route(new, target, common.permission_of(callee))
         return True
-    if getattr(call, "feature_dnd", False) or not row.followme_enabled or not row.followme_list():
+    if not row.followme_enabled or not row.followme_list():
         return False
     numbers = [n for n in row.followme_list() if loop_free(call, callee, n)]
     if not numbers:

@@ -129,6 +129,17 @@ def test_dnd_code_turns_it_on_and_the_caller_gets_busy_then_off_rings_again(fbox
     call.hangup_now()
 
 
+def test_dnd_with_forward_busy_sends_the_caller_there(fbox, phones, phone_host):
+    features(fbox, "1002", dnd=True, forward_busy="1003")
+    caller, owner, target = phones("1001"), phones("1002"), phones("1003")
+    call = caller.call("1002")
+    phone_host.wait(
+        lambda: target.incoming and target.incoming[-1].confirmed, 10, "1003 answers for DND 1002"
+    )
+    assert owner.incoming == []
+    call.hangup_now()
+
+
 def test_dnd_with_a_mailbox_sends_the_caller_to_voicemail(fbox, phones, phone_host):
     features(fbox, "1005", dnd=True)
     caller, callee = phones("1001"), phones("1005")
