@@ -162,3 +162,22 @@ def test_given_consultation_when_flashing_again_then_back_to_the_waiting_party(
     after = heard_next(phone_host, ycall)
     assert not is_music(after) and tone_of(after) == TONES["d"], "Y hears the analog phone again"
     assert tone_of(hear_at_port(fxs_box, phone_host, tmp_path / "back.wav")) == TONES["b"]
+
+
+def test_given_analog_phone_in_call_when_it_keys_blind_code_then_caller_goes_to_target(
+    fxs_box, phones, phone_host, answered
+):
+    y, ycall = answered
+    c = phones(C, "c")
+    before = len(fxs_box.cdrs())
+    in_background(phone_host, "dialing ##", sim, fxs_box, "dial", port="fxs1", digits=f"##{C}#")
+    phone_host.wait(lambda: c.incoming and c.incoming[-1].media_active, 15, "C to answer")
+    cin = c.incoming[-1]
+    phone_host.wait(lambda: port_state(fxs_box) != "call", 10, "the analog phone released")
+    assert tone_of(heard_next(phone_host, ycall)) == TONES["c"]
+    assert tone_of(heard_next(phone_host, cin)) == TONES["b"]
+    cin.hangup_now()
+    phone_host.wait(lambda: ycall.disconnected, 10, "BYE to Y")
+    rows = cdr_rows(fxs_box, before, 2)
+    joined = next(r for r in rows if "transferor" in legs_of(r))
+    assert (joined.caller, joined.callee) == (Y, C) and legs_of(joined)["transferor"] == FXS_NUMBER
