@@ -150,3 +150,30 @@ def test_given_call_waiting_off_when_second_call_arrives_then_busy(cw_box, phone
         assert not first_call[1].disconnected
     finally:
         set_call_waiting(cw_box, True)
+
+
+def test_given_call_waiting_when_phone_hangs_up_without_answering_then_it_rings_for_the_waiting_call(
+    cw_box, phones, phone_host, first_call, tmp_path
+):
+    y1, call1 = first_call
+    y2 = phones(Y2, "c")
+    call2 = y2.call(FXS_NUMBER)
+    phone_host.wait(lambda: call2.state == 2 or call2.media_active, 10, "the second caller to hear ringing")
+    mark = len(sim(cw_box, "events", port="fxs1"))
+    sim(cw_box, "onhook", port="fxs1")
+    phone_host.wait(lambda: call1.disconnected, 10, "the first call to end")
+    phone_host.wait(
+        lambda: any(e["type"] == "ring-start" for e in sim(cw_box, "events", port="fxs1")[mark:]),
+        10,
+        "the phone to ring for the waiting call",
+    )
+    phone_host.wait(
+        lambda: Y2 in str(sim(cw_box, "events", port="fxs1")[mark:]),
+        10,
+        "the waiting caller's ID on the phone",
+    )
+    sim(cw_box, "offhook", port="fxs1")
+    phone_host.wait(lambda: call2.confirmed and call2.media_active, 10, "the waiting call answered")
+    play_at_port(cw_box, tmp_path)
+    assert tone_of(heard_next(phone_host, call2)) == TONES["d"]
+    assert tone_of(hear_at_port(cw_box, phone_host, tmp_path / "second.wav")) == TONES["c"]
