@@ -10,6 +10,7 @@ forward-always.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from telephony.calls.legs import CallLeg
@@ -36,13 +37,25 @@ class FeatureService:
         engine = self.engine
         engine.services += [self.codes, self.ringgroups]
         engine.router.screens[0:0] = [
-            lambda call, digits, perm: hotdesk.identity_screen(self, call, digits, perm),
-            lambda call, digits, perm: screening.caller_name_screen(self, call, digits, perm),
-            lambda call, digits, perm: screening.screen(self, call, digits, perm),
-            lambda call, digits, perm: forward.screen(self, call, digits, perm),
+            self._guarded(hotdesk.identity_screen),
+            self._guarded(screening.caller_name_screen),
+            self._guarded(screening.screen),
+            self._guarded(forward.screen),
         ]
         engine.features = self  # type: ignore[attr-defined]  # LineCall asks callee_failed
         log.info("routing features: codes, ring groups, screens started")
+
+    def _guarded(self, screen: Callable[..., bool]) -> Callable[[LineCall, str, str], bool]:
+        """A screen whose failure (a broken row, a database error) lets the call go on unscreened."""
+
+        def run(call: LineCall, digits: str, permission: str) -> bool:
+            try:
+                return screen(self, call, digits, permission)
+            except Exception:  # the call must not be dropped silently: it routes as if unscreened
+                log.exception("call %s: screen %s failed", call.uniqueid, screen.__qualname__)
+                return call.state != "routing"  # taken already (ringing, ended): do not route twice
+
+        return run
 
     def close(self) -> None:
         self.prompts.close()

@@ -116,3 +116,19 @@ def test_forward_loops_and_the_hop_limit_are_refused_with_a_log_line(db, caplog)
         assert not forward.loop_free(call, "2001", "1003")
     assert "hop limit reached" in caplog.text
     assert forward.reachable("1001", "0114") and not forward.reachable("1003", "0114")
+
+
+def test_a_failing_screen_lets_the_call_route_unscreened(db, caplog):
+    from telephony.features.service import FeatureService
+
+    service = FeatureService.__new__(FeatureService)  # no engine needed for the guard itself
+
+    def broken(svc, call, digits, permission):
+        raise RuntimeError("broken row")
+
+    call = types.SimpleNamespace(uniqueid="u2", state="routing")
+    with caplog.at_level(logging.ERROR):
+        assert service._guarded(broken)(call, "1001", "internal") is False
+    assert "screen" in caplog.text and "broken row" in caplog.text
+    call.state = "ringing"  # the screen had taken the call before failing: not routed twice
+    assert service._guarded(broken)(call, "1001", "internal") is True
