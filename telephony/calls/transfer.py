@@ -318,6 +318,9 @@ class TransferService:
 
     def refused(self, x: CallLeg, cause: int, number: str, then: Any) -> None:
         """Say to X why `number` could not be reached, then run `then` (back to the other party)."""
+        if not self.engine.running:  # shutting down: no prompts any more
+            then()
+            return
         reason = {UNALLOCATED: "none", DENIED: "denied"}.get(cause, "busy")
         self.notices.tell(x, reason, number, then)
 
