@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import concurrent.futures
 
+import pjsua2 as pj
 import pytest
 
 from telephony.control.client import ControlClient
@@ -16,6 +17,7 @@ from tests.telephony.test_transfer_support import (
     SECRET,
     TONES,
     cdr_rows,
+    dial,
     heard_next,
     is_music,
     legs_of,
@@ -181,3 +183,36 @@ def test_given_analog_phone_in_call_when_it_keys_blind_code_then_caller_goes_to_
     rows = cdr_rows(fxs_box, before, 2)
     joined = next(r for r in rows if "transferor" in legs_of(r))
     assert (joined.caller, joined.callee) == (Y, C) and legs_of(joined)["transferor"] == FXS_NUMBER
+
+
+def test_given_sip_call_when_phone_refers_to_the_analog_phone_then_the_box_rings_it_and_they_talk(
+    fxs_box, phones, phone_host, tmp_path
+):
+    y, c = phones(Y, "b"), phones(C, "c")
+    before = len(fxs_box.cdrs())
+    yc = dial(y, C)
+    phone_host.wait(lambda: yc.confirmed and c.incoming and c.incoming[-1].media_active, 10, "C to answer")
+    cin = c.incoming[-1]
+    yc.xfer(f"sip:{FXS_NUMBER}@{phone_host.box}", pj.CallOpParam(True))
+    phone_host.wait(lambda: any(final and code == 200 for code, final in yc.xfer_status), 10, "NOTIFY 200")
+    phone_host.wait(lambda: port_state(fxs_box) == "ringing", 10, "the analog phone to ring")
+    sim(fxs_box, "offhook", port="fxs1")
+    try:
+        phone_host.wait(lambda: port_state(fxs_box) == "call", 10, "the analog phone to answer")
+        phone_host.wait(lambda: yc.disconnected, 10, "the transferor's dialog to end")
+        assert not cin.disconnected
+        sim(
+            fxs_box,
+            "play",
+            port="fxs1",
+            file=str(audio.write_tone(tmp_path / "fxs.wav", TONES["d"], seconds=3)),
+        )
+        assert tone_of(heard_next(phone_host, cin)) == TONES["d"]
+        assert tone_of(hear_at_port(fxs_box, phone_host, tmp_path / "c.wav")) == TONES["c"]
+    finally:
+        sim(fxs_box, "onhook", port="fxs1")
+    phone_host.wait(lambda: cin.disconnected, 10, "BYE to C")
+    rows = cdr_rows(fxs_box, before, 2)
+    joined = next(r for r in rows if "transferor" in legs_of(r))
+    assert (joined.caller, joined.callee, legs_of(joined)["transferor"]) == (C, FXS_NUMBER, Y)
+    assert legs_of(next(r for r in rows if r is not joined))["transfer"] == FXS_NUMBER
