@@ -126,10 +126,15 @@ class Consult:
             self.service.hold.unpark(self.y)
 
     def complete(self) -> bool:
-        """X hung up: join Y and T (answered: attended; ringing: blind). False when there is no T."""
+        """X hung up: Y gets T (answered: attended; ringing: blind). False when there is no T."""
+        if self.y is None or self.y.ended:
+            return False
+        return self._hand_over(self.y, self.x, number_of(self.oc, self.x))
+
+    def _hand_over(self, stays: CallLeg, gone: CallLeg, by: str) -> bool:
+        """`gone` left the first call: `stays` and T go on in a new call (T ringing: it still rings)."""
         cc = self.cc
-        y = self.y
-        if cc is None or cc.b is None or cc.b.ended or cc.state not in ("ringing", "answered") or y is None:
+        if cc is None or cc.b is None or cc.b.ended or cc.state not in ("ringing", "answered"):
             return False
         t = cc.b
         svc = self.service
@@ -139,7 +144,7 @@ class Consult:
         # T leaves the consultation call; its CDR ends here.
         svc.detach(cc, t)
         cc._cancel_timer()
-        via, self.via = self.via, None
+        via, self.via, self.cc = self.via, None, None
         if via is not None:
             via.ended = True
             via._tone_off()
@@ -147,48 +152,43 @@ class Consult:
         cc.hangup_by = "caller"
         cc._goto("ended")
         cc._maybe_finish()
-        nc = svc.move(self.oc, y, target, self.x)
+        svc.hold.forget(stays)
+        nc = svc.move(self.oc, stays, target, by)
         if ringing:
             log.info(
-                "call %s: %s hung up while %s rings: blind transfer", self.oc.uniqueid, self.x.peer, target
+                "call %s: %s left while %s rings: %s waits for it",
+                self.oc.uniqueid,
+                gone.peer,
+                target,
+                stays.peer,
             )
             nc.adopt(t)
             nc.ringback_on()
-            nc.job = Blind(svc, self.oc, self.x, nc, tell=False)  # X hung up: nobody to tell
+            nc.job = Blind(svc, self.oc, gone, nc, tell=False)  # nobody left to tell
         else:
-            log.info("call %s: attended transfer of %s to %s", self.oc.uniqueid, y.peer, target)
+            log.info("call %s: %s and %s talk on (%s left)", self.oc.uniqueid, stays.peer, target, gone.peer)
             rec = self.oc.legs.get("transfer")
             if rec is not None:
                 rec.answer = rec.end = utcnow()
                 rec.status_code = 200
             nc.joined(t)
-        svc.end_transferor(self.oc, self.x)
+        svc.end_transferor(self.oc, gone)
         return True
 
     # --- hooks from the old call (LineCall.transfer) -----------------------------------------
 
     def leg_ended(self, call: LineCall, leg: CallLeg, cause: int) -> bool:
         if leg is self.x:
-            return self.complete()
-        if leg is self.y:
-            # The transferee hung up while X consults: X and T simply go on talking.
-            self.y = None
-            self.service.hold.forget(leg)
-            if self.cc is not None and self.cc.state == "answered" and self.cc.b is not None:
-                rec = call.legs.get(leg.role)
-                if rec is not None:
-                    rec.end = utcnow()
-                self.service.detach(call, leg)
-                t = self.cc.b
-                self.service.detach(self.cc, t)
-                self.cc.legs["caller"].end = utcnow()
-                self.cc._goto("ended")
-                self.cc._maybe_finish()
-                call.transfer = None
-                nc = self.service.move(call, self.x, self.cc.callee, "")
-                nc.joined(t)
-                self.service.end_record(call)
+            if self.complete():
                 return True
+            self.back()  # no transfer after all: drop the consultation, the call ends as usual
+            return False
+        if leg is self.y:
+            # The waiting party hung up: X keeps the consultation as a call of its own.
+            self.service.hold.forget(leg)
+            if self._hand_over(self.x, leg, ""):
+                return True
+            self.back()
             return False
         return False
 

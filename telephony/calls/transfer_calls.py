@@ -85,7 +85,8 @@ class TransferCall(LineCall):
         self, engine: Engine, y: CallLeg, caller: str, caller_name: str, callee: str, by: str
     ) -> None:
         super().__init__(engine, y, caller, caller_name, callee)
-        self.legs["transferor"] = LegRecord("transferor", by, start=self.start, end=self.start)
+        if by:  # "" when the other party hung up during a consultation: no transfer, just a call
+            self.legs["transferor"] = LegRecord("transferor", by, start=self.start, end=self.start)
         self.tone: pj.ToneGenerator | None = None
         self.job: Any = None  # the Blind transfer waiting for T, if any
 

@@ -11,7 +11,13 @@ import pytest
 from telephony.control.client import ControlClient
 from tests.support import audio
 from tests.support.box import Box, wait_until
-from tests.telephony.test_transfer_support import SECRET, TONES, heard_next, is_music, tone_of
+from tests.telephony.test_transfer_support import (
+    SECRET,
+    TONES,
+    tone_of,
+    wait_hearing,
+    wait_music,
+)
 
 Y1, Y2, FXS_NUMBER = "2501", "2502", "2511"
 
@@ -109,18 +115,17 @@ def test_given_talking_analog_phone_when_second_call_arrives_then_waiting_tone_f
     # Flash answers the waiting call; the first caller hears music.
     in_background(phone_host, "flash", sim, cw_box, "flash", port="fxs1")
     phone_host.wait(lambda: call2.confirmed and call2.media_active, 10, "the waiting call answered")
-    assert is_music(heard_next(phone_host, call1, seconds=1.5)), "the first caller is held with music"
+    wait_music(phone_host, call1)
     assert tone_of(hear_at_port(cw_box, phone_host, tmp_path / "second.wav")) == TONES["c"]
     play_at_port(cw_box, tmp_path)
-    assert tone_of(heard_next(phone_host, call2)) == TONES["d"]
+    wait_hearing(phone_host, call2, TONES["d"])
 
     # Flash again: back to the first caller; the second one waits with music.
     in_background(phone_host, "second flash", sim, cw_box, "flash", port="fxs1")
-    assert is_music(heard_next(phone_host, call2, seconds=1.5)), "the second caller is held with music"
+    wait_music(phone_host, call2)
     assert tone_of(hear_at_port(cw_box, phone_host, tmp_path / "first.wav")) == TONES["b"]
     play_at_port(cw_box, tmp_path)
-    first_again = heard_next(phone_host, call1)
-    assert not is_music(first_again) and tone_of(first_again) == TONES["d"]
+    wait_hearing(phone_host, call1, TONES["d"])
 
     # Hang up on the first caller: that call ends and the phone rings for the held one.
     mark = len(sim(cw_box, "events", port="fxs1"))
@@ -135,8 +140,7 @@ def test_given_talking_analog_phone_when_second_call_arrives_then_waiting_tone_f
     sim(cw_box, "offhook", port="fxs1")
     phone_host.wait(lambda: port_state(cw_box) == "call", 10, "the rung-back phone answered")
     play_at_port(cw_box, tmp_path)
-    back = heard_next(phone_host, call2)
-    assert not is_music(back) and tone_of(back) == TONES["d"]
+    wait_hearing(phone_host, call2, TONES["d"])
     assert tone_of(hear_at_port(cw_box, phone_host, tmp_path / "back.wav")) == TONES["c"]
 
 
@@ -175,5 +179,5 @@ def test_given_call_waiting_when_phone_hangs_up_without_answering_then_it_rings_
     sim(cw_box, "offhook", port="fxs1")
     phone_host.wait(lambda: call2.confirmed and call2.media_active, 10, "the waiting call answered")
     play_at_port(cw_box, tmp_path)
-    assert tone_of(heard_next(phone_host, call2)) == TONES["d"]
+    wait_hearing(phone_host, call2, TONES["d"])
     assert tone_of(hear_at_port(cw_box, phone_host, tmp_path / "second.wav")) == TONES["c"]

@@ -6,7 +6,16 @@ import pjsua2 as pj
 import pytest
 
 from tests.support import audio
-from tests.telephony.test_transfer_support import SECRET, TONES, dial, heard_next, is_music, tone_of
+from tests.telephony.test_transfer_support import (
+    SECRET,
+    TONES,
+    dial,
+    hold,
+    resume,
+    until_heard,
+    wait_hearing,
+    wait_music,
+)
 
 
 @pytest.fixture(scope="module")
@@ -30,19 +39,12 @@ def test_given_answered_call_when_phone_holds_then_other_party_hears_music_and_r
     call = dial(a, "2102")
     phone_host.wait(lambda: call.confirmed and b.incoming and b.incoming[-1].media_active, 10, "answer")
     held = b.incoming[-1]
-    assert tone_of(heard_next(phone_host, held)) == TONES["a"]
+    wait_hearing(phone_host, held, TONES["a"])
 
-    call.setHold(pj.CallOpParam(True))  # re-INVITE a=sendonly
-    during = heard_next(phone_host, held, seconds=1.5)
-    assert is_music(during), "the held party hears music on hold, not the holder or silence"
+    hold(phone_host, call, held)  # re-INVITE a=sendonly: the held party hears music, not the holder
 
-    prm = pj.CallOpParam(True)
-    prm.opt.flag = pj.PJSUA_CALL_UNHOLD
-    call.reinvite(prm)
-    after = heard_next(phone_host, held)
-    assert not is_music(after)
-    assert tone_of(after) == TONES["a"], "after resume the held party hears the holder again"
-    assert tone_of(heard_next(phone_host, call)) == TONES["b"]
+    resume(phone_host, call, held, TONES["a"])  # the held party hears the holder again
+    wait_hearing(phone_host, call, TONES["b"])
 
 
 def media_dir(call, direction: int) -> None:
@@ -62,11 +64,15 @@ def test_given_answered_call_when_phone_sends_inactive_then_other_party_hears_mu
     call = dial(a, "2102")
     phone_host.wait(lambda: call.confirmed and b.incoming and b.incoming[-1].media_active, 10, "answer")
     held = b.incoming[-1]
-    assert not is_music(heard_next(phone_host, held))
+    wait_hearing(phone_host, held, TONES["a"])
 
-    media_dir(call, pj.PJMEDIA_DIR_NONE)  # a=inactive
-    assert is_music(heard_next(phone_host, held, seconds=1.5))
-
-    media_dir(call, pj.PJMEDIA_DIR_ENCODING_DECODING)
-    after = heard_next(phone_host, held)
-    assert not is_music(after) and tone_of(after) == TONES["a"]
+    until_heard(  # a=inactive
+        phone_host,
+        lambda: media_dir(call, pj.PJMEDIA_DIR_NONE),
+        lambda: wait_music(phone_host, held, timeout=4),
+    )
+    until_heard(
+        phone_host,
+        lambda: media_dir(call, pj.PJMEDIA_DIR_ENCODING_DECODING),
+        lambda: wait_hearing(phone_host, held, TONES["a"], timeout=4),
+    )

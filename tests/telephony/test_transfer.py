@@ -14,9 +14,11 @@ from tests.telephony.test_transfer_support import (
     cdr_rows,
     dial,
     heard_next,
+    hold,
     is_music,
     legs_of,
-    tone_of,
+    wait_hearing,
+    wait_music,
 )
 
 A, B, C = "2201", "2202", "2203"
@@ -53,8 +55,8 @@ def talk(phone_host, caller, callee_phone, number):
 
 def assert_talking(phone_host, one, other, one_tone, other_tone):
     """`one` hears `other`'s tone and the other way round."""
-    assert tone_of(heard_next(phone_host, one)) == other_tone
-    assert tone_of(heard_next(phone_host, other)) == one_tone
+    wait_hearing(phone_host, one, other_tone)
+    wait_hearing(phone_host, other, one_tone)
 
 
 def test_given_call_when_phone_refers_blind_then_target_rings_and_talks_to_transferee(
@@ -84,17 +86,16 @@ def test_given_two_calls_when_phone_refers_with_replaces_then_the_other_two_talk
     a, b, c = three["a"], three["b"], three["c"]
     before = len(extensions.cdrs())
     ab, ba = talk(phone_host, a, b, B)
-    ab.setHold(pj.CallOpParam(True))
-    assert is_music(heard_next(phone_host, ba, seconds=1.5)), "B waits with music while A consults"
+    assert_talking(phone_host, ab, ba, TONES["a"], TONES["b"])
+    hold(phone_host, ab, ba)  # B waits with music while A consults
     ac, ca = talk(phone_host, a, c, C)
     assert_talking(phone_host, ac, ca, TONES["a"], TONES["c"])
     ab.xferReplaces(ac, pj.CallOpParam(True))
     phone_host.wait(lambda: any(final and code == 200 for code, final in ab.xfer_status), 10, "NOTIFY 200")
     phone_host.wait(lambda: ab.disconnected and ac.disconnected, 10, "both of A's calls to end")
     assert not ba.disconnected and not ca.disconnected
-    after = heard_next(phone_host, ba)
-    assert not is_music(after) and tone_of(after) == TONES["c"]
-    assert tone_of(heard_next(phone_host, ca)) == TONES["b"]
+    wait_hearing(phone_host, ba, TONES["c"])
+    wait_hearing(phone_host, ca, TONES["b"])
     ca.hangup_now()
     phone_host.wait(lambda: ba.disconnected, 10, "BYE to B")
     rows = cdr_rows(extensions, before, 3)
@@ -132,13 +133,12 @@ def test_given_call_when_callee_keys_attended_code_then_consults_and_hangup_comp
     ba.dialDtmf(f"*2{C}#")  # the callee transfers the caller
     phone_host.wait(lambda: c.incoming and c.incoming[-1].media_active, 15, "the target to answer")
     ca = c.incoming[-1]
-    assert is_music(heard_next(phone_host, ab, seconds=1.5)), "A waits with music"
+    wait_music(phone_host, ab)
     assert_talking(phone_host, ba, ca, TONES["b"], TONES["c"])
     ba.hangup_now()  # B hangs up: A and C are joined
     phone_host.wait(lambda: ba.disconnected, 10, "B's leg to end")
-    after = heard_next(phone_host, ab)
-    assert not is_music(after) and tone_of(after) == TONES["c"]
-    assert tone_of(heard_next(phone_host, ca)) == TONES["a"]
+    wait_hearing(phone_host, ab, TONES["c"])
+    wait_hearing(phone_host, ca, TONES["a"])
     ab.hangup_now()
     phone_host.wait(lambda: ca.disconnected, 10, "BYE to C")
     rows = cdr_rows(extensions, before, 3)
@@ -155,7 +155,7 @@ def test_given_consultation_when_transferor_presses_cancel_key_then_back_to_wait
     ab.dialDtmf(f"*2{C}#")
     phone_host.wait(lambda: c.incoming and c.incoming[-1].media_active, 15, "the target to answer")
     ca = c.incoming[-1]
-    assert is_music(heard_next(phone_host, ba, seconds=1.5))
+    wait_music(phone_host, ba)
     ab.dialDtmf("*")
     phone_host.wait(lambda: ca.disconnected, 10, "the consultation to be dropped")
     assert_talking(phone_host, ab, ba, TONES["a"], TONES["b"])
@@ -179,14 +179,9 @@ def test_given_blind_code_when_number_does_not_exist_then_transferor_is_told_and
         return audio.rms(told) > 300 and audio.goertzel(told, TONES["b"]) < 0.005
 
     phone_host.wait(spoken, 15, "A to hear the refusal (speech, not B)")
-    assert is_music(heard_next(phone_host, ba, seconds=1.0)), "B waits with music meanwhile"
-
-    def back() -> bool:
-        heard = heard_next(phone_host, ba, seconds=0.5, settle=0.1)
-        return not is_music(heard) and tone_of(heard) == TONES["a"]
-
-    phone_host.wait(back, 20, "B to hear A again")
-    assert tone_of(heard_next(phone_host, ab)) == TONES["b"]
+    wait_music(phone_host, ba)
+    wait_hearing(phone_host, ba, TONES["a"], timeout=20)  # after the refusal is said
+    wait_hearing(phone_host, ab, TONES["b"])
     assert not ab.disconnected and not ba.disconnected
 
 
@@ -210,12 +205,26 @@ def test_given_blind_code_when_target_is_busy_then_transferor_is_told_and_talks_
     ab, ba = talk(phone_host, a, b, B)
     ab.dialDtmf(f"##{C}#")
     phone_host.wait(lambda: c.incoming and c.incoming[-1].disconnected, 15, "the target to refuse busy")
-    assert is_music(heard_next(phone_host, ba, seconds=1.0)), "B waits with music while A is told"
-
-    def back() -> bool:
-        heard = heard_next(phone_host, ba, seconds=0.5, settle=0.1)
-        return not is_music(heard) and tone_of(heard) == TONES["a"]
-
-    phone_host.wait(back, 20, "B to hear A again")
-    assert tone_of(heard_next(phone_host, ab)) == TONES["b"]
+    wait_music(phone_host, ba)
+    wait_hearing(phone_host, ba, TONES["a"], timeout=20)  # after the refusal is said
+    wait_hearing(phone_host, ab, TONES["b"])
     assert not ab.disconnected and not ba.disconnected
+
+
+def test_given_consultation_when_waiting_party_hangs_up_then_transferor_and_target_talk_on(
+    extensions, three, phone_host
+):
+    a, b, c = three["a"], three["b"], three["c"]
+    before = len(extensions.cdrs())
+    ab, ba = talk(phone_host, a, b, B)
+    ab.dialDtmf(f"*2{C}#")
+    phone_host.wait(lambda: c.incoming and c.incoming[-1].media_active, 15, "the target to answer")
+    ca = c.incoming[-1]
+    ba.hangup_now()
+    phone_host.wait(lambda: ba.disconnected, 10, "B gone")
+    assert not ab.disconnected and not ca.disconnected
+    assert_talking(phone_host, ab, ca, TONES["a"], TONES["c"])
+    ca.hangup_now()
+    phone_host.wait(lambda: ab.disconnected, 10, "BYE to A")
+    rows = cdr_rows(extensions, before, 3)
+    assert any((r.caller, r.callee) == (A, C) and "transferor" not in legs_of(r) for r in rows)

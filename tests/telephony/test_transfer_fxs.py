@@ -19,9 +19,10 @@ from tests.telephony.test_transfer_support import (
     cdr_rows,
     dial,
     heard_next,
-    is_music,
     legs_of,
     tone_of,
+    wait_hearing,
+    wait_music,
 )
 
 Y, C, FXS_NUMBER = "2401", "2402", "2411"
@@ -107,15 +108,14 @@ def test_given_flash_and_consultation_when_analog_phone_hangs_up_then_attended_t
     c = phones(C, "c")
     before = len(fxs_box.cdrs())
     flash_and_dial(fxs_box, phone_host, C, tmp_path)
-    assert is_music(heard_next(phone_host, ycall, seconds=1.5)), "Y waits with music"
+    wait_music(phone_host, ycall)
     phone_host.wait(lambda: c.incoming and c.incoming[-1].media_active, 10, "C to answer the consultation")
     cin = c.incoming[-1]
     at_fxs = hear_at_port(fxs_box, phone_host, tmp_path / "consult.wav")
     assert tone_of(at_fxs) == TONES["c"], "the analog phone talks to C"
     sim(fxs_box, "onhook", port="fxs1")
-    after = heard_next(phone_host, ycall)
-    assert not is_music(after) and tone_of(after) == TONES["c"]
-    assert tone_of(heard_next(phone_host, cin)) == TONES["b"]
+    wait_hearing(phone_host, ycall, TONES["c"])
+    wait_hearing(phone_host, cin, TONES["b"])
     cin.hangup_now()
     phone_host.wait(lambda: ycall.disconnected, 10, "BYE to Y")
     rows = cdr_rows(fxs_box, before, 3)
@@ -140,8 +140,8 @@ def test_given_flash_when_hanging_up_while_target_rings_then_blind_transfer(
     cin = c.incoming[-1]
     cin.answer_with(200)
     phone_host.wait(lambda: cin.media_active, 10, "C to answer")
-    assert tone_of(heard_next(phone_host, ycall)) == TONES["c"]
-    assert tone_of(heard_next(phone_host, cin)) == TONES["b"]
+    wait_hearing(phone_host, ycall, TONES["c"])
+    wait_hearing(phone_host, cin, TONES["b"])
     ycall.hangup_now()
     phone_host.wait(lambda: cin.disconnected, 10, "BYE to C")
     rows = cdr_rows(fxs_box, before, 3)
@@ -161,8 +161,7 @@ def test_given_consultation_when_flashing_again_then_back_to_the_waiting_party(
     in_background(phone_host, "second flash", sim, fxs_box, "flash", port="fxs1")
     phone_host.wait(lambda: cin.disconnected, 10, "the consultation dropped")
     sim(fxs_box, "play", port="fxs1", file=str(audio.write_tone(tmp_path / "fxs.wav", TONES["d"], seconds=3)))
-    after = heard_next(phone_host, ycall)
-    assert not is_music(after) and tone_of(after) == TONES["d"], "Y hears the analog phone again"
+    wait_hearing(phone_host, ycall, TONES["d"])
     assert tone_of(hear_at_port(fxs_box, phone_host, tmp_path / "back.wav")) == TONES["b"]
 
 
@@ -176,8 +175,8 @@ def test_given_analog_phone_in_call_when_it_keys_blind_code_then_caller_goes_to_
     phone_host.wait(lambda: c.incoming and c.incoming[-1].media_active, 15, "C to answer")
     cin = c.incoming[-1]
     phone_host.wait(lambda: port_state(fxs_box) != "call", 10, "the analog phone released")
-    assert tone_of(heard_next(phone_host, ycall)) == TONES["c"]
-    assert tone_of(heard_next(phone_host, cin)) == TONES["b"]
+    wait_hearing(phone_host, ycall, TONES["c"])
+    wait_hearing(phone_host, cin, TONES["b"])
     cin.hangup_now()
     phone_host.wait(lambda: ycall.disconnected, 10, "BYE to Y")
     rows = cdr_rows(fxs_box, before, 2)
@@ -207,7 +206,7 @@ def test_given_sip_call_when_phone_refers_to_the_analog_phone_then_the_box_rings
             port="fxs1",
             file=str(audio.write_tone(tmp_path / "fxs.wav", TONES["d"], seconds=3)),
         )
-        assert tone_of(heard_next(phone_host, cin)) == TONES["d"]
+        wait_hearing(phone_host, cin, TONES["d"])
         assert tone_of(hear_at_port(fxs_box, phone_host, tmp_path / "c.wav")) == TONES["c"]
     finally:
         sim(fxs_box, "onhook", port="fxs1")

@@ -85,3 +85,60 @@ def cdr_rows(box, count_before: int, count: int):
 
 def legs_of(cdr) -> dict[str, str]:
     return {leg.role: leg.peer for leg in cdr.legs}
+
+
+def wait_hearing(host, call, tone: float, timeout: float = 10.0) -> None:
+    """Wait until `call` hears `tone` (not music) in a 0.5 s window: right after a transfer, swap or
+    resume the core may still be switching the bridge on a busy machine."""
+    last: list[float] = []
+
+    def hears() -> bool:
+        pcm = heard_next(host, call, seconds=0.5, settle=0.1)
+        last.append(tone_of(pcm))
+        return last[-1] == tone and not is_music(pcm)
+
+    try:
+        host.wait(hears, timeout, f"{tone} Hz to be heard")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; heard {last[-5:]}") from None
+
+
+def wait_music(host, call, timeout: float = 10.0) -> None:
+    """Wait until `call` hears music on hold (a 1 s window of the default class)."""
+    host.wait(lambda: is_music(heard_next(host, call, seconds=1.0, settle=0.1)), timeout, "music on hold")
+
+
+def until_heard(host, send, check, tries: int = 3) -> None:
+    """Send a re-INVITE (`send()`) until `check()` (which waits with a deadline) passes.
+
+    pjsua may be locking the codec with its own re-INVITE right after the answer; one crossing it
+    gets 491 and a real phone sends it again, so this does too (at most `tries` times)."""
+    for attempt in range(tries):
+        try:
+            send()
+        except pj.Error:
+            pass  # a re-INVITE is still pending: wait and try again
+        try:
+            check()
+            return
+        except AssertionError:
+            if attempt == tries - 1:
+                raise
+
+
+def hold(host, call, listener) -> None:
+    """Hold `call` from its phone (a=sendonly) until `listener` hears music on hold."""
+    until_heard(
+        host, lambda: call.setHold(pj.CallOpParam(True)), lambda: wait_music(host, listener, timeout=4)
+    )
+
+
+def resume(host, call, listener, tone: float) -> None:
+    """Resume a held `call` until `listener` hears `tone` again."""
+
+    def send() -> None:
+        prm = pj.CallOpParam(True)
+        prm.opt.flag = pj.PJSUA_CALL_UNHOLD
+        call.reinvite(prm)
+
+    until_heard(host, send, lambda: wait_hearing(host, listener, tone, timeout=4))
