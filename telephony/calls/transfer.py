@@ -16,7 +16,10 @@ TransferCall (its CDR has a leg with role `transferor` naming X). X's leg ends.
   phone) the core joins Y with the far party of the replaced dialog, ends both of X's dialogs
   and NOTIFYs `200 OK` itself; the dial pjsua made is hung up (the target's phone refuses an
   unknown Replaces with 481 anyway). Any other target is routed by the core (queue, IVR,
-  analog phone, trunk) after a final `200 OK` NOTIFY, as a blind transfer.
+  analog phone, trunk) after a final `200 OK` NOTIFY, as a blind transfer. A number with no
+  route is refused by ending pjsua's dial, whose own NOTIFY reports the failure: a NOTIFY of
+  ours followed by pjsua's would be answered 481 by the phone, and pjsip ends a dialog on any
+  481 to an in-dialog request.
 - In-call codes: `##<number>` blind, `*2<number>` attended; the number ends with `#` or
   after DIGIT_TIMEOUT without a key. Analog phones: hook-flash, then the number.
 """
