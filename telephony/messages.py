@@ -155,6 +155,26 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "ivr.number.taken": {"en": "this number is an IVR flow's", "zh-CN": "此号码已被语音导航流程使用"},
     "conference.number.taken": {"en": "this number is a conference room's", "zh-CN": "此号码已被会议室使用"},
+    "numbering.taken.ring_group": {
+        "en": "{number} is a ring group's number",
+        "zh-CN": "{number} 已是振铃组号码",
+    },
+    "numbering.taken.paging": {
+        "en": "{number} is a paging group's number",
+        "zh-CN": "{number} 已是广播组号码",
+    },
+    "numbering.taken.park": {
+        "en": "{number} is the call park number or one of its slots",
+        "zh-CN": "{number} 是呼叫停泊号码或其停泊位",
+    },
+    "numbering.extension": {"en": "extension {name}", "zh-CN": "分机 {name}"},
+    "numbering.port": {"en": "the analog phone {name}", "zh-CN": "模拟话机 {name}"},
+    "numbering.queue": {"en": "queue {name}", "zh-CN": "队列 {name}"},
+    "numbering.ivr": {"en": "IVR flow {name}", "zh-CN": "语音导航流程 {name}"},
+    "numbering.room": {"en": "conference room {name}", "zh-CN": "会议室 {name}"},
+    "numbering.ring_group": {"en": "ring group {name}", "zh-CN": "振铃组 {name}"},
+    "numbering.paging": {"en": "paging group {name}", "zh-CN": "广播组 {name}"},
+    "numbering.park": {"en": "call park ({name})", "zh-CN": "呼叫停泊（{name}）"},
     "routing.priority": {"en": "must be a number from 0 to 9999", "zh-CN": "必须是 0 到 9999 之间的数字"},
     "routing.route.duplicate": {
         "en": "a route for this trunk and DID already exists",

@@ -98,10 +98,7 @@ def number_users(number: str) -> list[Phrase]:
 
 
 def queue_number_taken(number: str) -> bool:
-    """Return whether a queue or a conference room is dialed as `number` (an extension or port must not take it)."""
-    from telephony.models import ConferenceRoom
+    """Return whether a queue, room, group or the park lot is dialed as `number` (no phone may take it)."""
+    from telephony import numbering
 
-    return (
-        Queue.select().where(Queue.number == number).exists()
-        or ConferenceRoom.select().where(ConferenceRoom.number == number).exists()
-    )
+    return numbering.owner(number, kinds=numbering.SERVICES) is not None

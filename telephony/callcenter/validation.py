@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from telephony import numbering
 from telephony.acd.config import Destination, QueueConfig
 from telephony.acd.errors import InvalidConfig
 from telephony.callcenter.errors import InvalidInput
@@ -193,6 +194,8 @@ def check_number(errors: _Errors, number: str, existing: Queue | None) -> None:
             errors.add("number", "ivr.number.taken", number=number)
         elif ConferenceRoom.select().where(ConferenceRoom.number == number).exists():
             errors.add("number", "conference.number.taken", number=number)
+        elif other := numbering.owner(number, kinds=("ring_group", "paging", "park")):
+            errors.add("number", other.taken_key, number=number)
         elif existing is not None and existing.number != number:
             users = queue_users(existing)
             if users:

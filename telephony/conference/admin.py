@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from telephony import numbering
 from telephony.conference.errors import ConferenceError, NoSuchRoom
-from telephony.models import ConferenceRoom, Extension, PortSetting, Queue, utcnow
+from telephony.models import ConferenceRoom, utcnow
 
 NUMBER_RE = re.compile(r"^[0-9]{2,8}$")
 PIN_RE = re.compile(r"^[0-9]{3,12}$")
@@ -36,19 +37,8 @@ class RoomInput:
 
 
 def number_taken(number: str, exclude: int | None = None) -> bool:
-    """Return whether an extension, port, queue, IVR or another room is dialed as `number`."""
-    from telephony.ivr.usage import ivr_number_taken
-
-    rooms = ConferenceRoom.select().where(ConferenceRoom.number == number)
-    if exclude is not None:
-        rooms = rooms.where(ConferenceRoom.id != exclude)
-    return (
-        Extension.select().where(Extension.number == number).exists()
-        or PortSetting.select().where(PortSetting.number == number).exists()
-        or Queue.select().where(Queue.number == number).exists()
-        or ivr_number_taken(number)
-        or rooms.exists()
-    )
+    """Return whether anything but room `exclude` is dialed as `number` (telephony.numbering)."""
+    return numbering.owner(number, ignore=("room", exclude)) is not None
 
 
 def rooms() -> list[ConferenceRoom]:

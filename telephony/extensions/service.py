@@ -6,11 +6,10 @@ import logging
 import re
 from dataclasses import dataclass
 
-from telephony.callcenter.usage import queue_number_taken
+from telephony import numbering
 from telephony.control.client import ControlClient
 from telephony.control.reload import ReloadsCore
 from telephony.errors import NotFound, ValidationError
-from telephony.ivr.usage import ivr_number_taken
 from telephony.models import DEFAULT_REALM, PERMISSIONS, Extension, PortSetting, Setting, database, utcnow
 from telephony.routing.usage import check_extension_unused
 
@@ -71,10 +70,8 @@ def validate(data: ExtensionInput, existing: Extension | None = None, *, ports: 
         elif ports and new_number and port_has_number(data.number):
             # Calls would reach only the SIP phone (the dial plan tries extensions first).
             errors["number"] = "extension.number.port"
-        elif new_number and queue_number_taken(data.number):
-            errors["number"] = "cc.number.queue"
-        elif new_number and ivr_number_taken(data.number):
-            errors["number"] = "ivr.number.taken"
+        elif new_number and (service := numbering.owner(data.number, kinds=numbering.SERVICES)):
+            errors["number"] = service.taken_key
     if len(data.name) > 64 or not data.name.isprintable():
         errors["name"] = "extension.name.format"
     renumbered = existing is not None and existing.number != data.number

@@ -100,13 +100,10 @@ def save_extension(number: str, values: dict[str, str]) -> ExtensionFeatures:
 
 
 def number_taken(number: str, exclude_group: int | None = None) -> bool:
-    """An extension, port, queue, IVR, room or another ring group is dialed as `number`."""
-    from telephony.conference.admin import number_taken as taken_elsewhere
+    """Anything but ring group `exclude_group` is dialed as `number` (telephony.numbering)."""
+    from telephony import numbering
 
-    groups = RingGroup.select().where(RingGroup.number == number)
-    if exclude_group is not None:
-        groups = groups.where(RingGroup.id != exclude_group)
-    return taken_elsewhere(number) or groups.exists()
+    return numbering.owner(number, ignore=("ring_group", exclude_group)) is not None
 
 
 def save_ring_group(values: dict[str, str], row: RingGroup | None = None) -> RingGroup:

@@ -17,14 +17,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+from telephony import numbering
 from telephony.errors import NotFound, TelephonyError
 from telephony.ivr import messages as _messages  # noqa: F401  (registers the ivr.err.* texts)
 from telephony.ivr import validate
-from telephony.models import Extension, IvrFlow, IvrNode, database, utcnow
-from telephony.models.callcenter import Queue
-from telephony.models.conference import ConferenceRoom
+from telephony.models import IvrFlow, IvrNode, database, utcnow
 from telephony.models.ivr import NODE_KINDS
-from telephony.models.lines import PortSetting
 from telephony.prompts import LANGUAGES
 
 NUMBER_RE = re.compile(r"^[0-9*#]{2,16}$")
@@ -239,15 +237,7 @@ class IvrService:
 
     @staticmethod
     def _number_taken(number: str, row: IvrFlow | None) -> bool:
-        other = IvrFlow.get_or_none(IvrFlow.number == number)
-        if other is not None and (row is None or other.id != row.id):
-            return True
-        return (
-            Extension.select().where(Extension.number == number).exists()
-            or PortSetting.select().where(PortSetting.number == number).exists()
-            or Queue.select().where(Queue.number == number).exists()
-            or ConferenceRoom.select().where(ConferenceRoom.number == number).exists()
-        )
+        return numbering.owner(number, ignore=("ivr", row.id if row is not None else None)) is not None
 
 
 def _json_object(text: str) -> dict[str, Any] | None:

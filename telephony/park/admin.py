@@ -34,13 +34,11 @@ def is_extension(number: str) -> bool:
 
 
 def dialed_elsewhere(number: str, paging_id: int | None = None) -> bool:
-    """Whether an extension, port, queue, IVR, conference room or another paging group has `number`."""
-    from telephony.conference.admin import number_taken
+    """Whether anything but paging group `paging_id` and the park lot itself has `number`."""
+    from telephony import numbering
 
-    groups = PagingGroup.select().where(PagingGroup.number == number)
-    if paging_id is not None:
-        groups = groups.where(PagingGroup.id != paging_id)
-    return number_taken(number) or groups.exists()
+    kinds = tuple(k for k in numbering.KINDS if k != "park")  # the lot being edited may keep its numbers
+    return numbering.owner(number, ignore=("paging", paging_id), kinds=kinds) is not None
 
 
 def _members(text: str, check, errors: Errors, bad_key: str) -> list[str]:

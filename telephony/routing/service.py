@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from hal.country import CALLER_ID_STANDARDS
-from telephony.callcenter.usage import queue_number_taken
+from telephony import numbering
 from telephony.control.client import ControlClient
 from telephony.control.reload import ReloadsCore
 from telephony.errors import NotFound, ValidationError
 from telephony.extensions.service import NUMBER_RE
-from telephony.ivr.usage import ivr_number_taken
 from telephony.models import (
     PERMISSIONS,
     DialRule,
@@ -130,10 +129,8 @@ def validate_port(port: str, data: PortInput, known: Collection[str] | None = No
                 .exists()
             ):
                 errors["number"] = "routing.number.port"
-            elif queue_number_taken(data.number):
-                errors["number"] = "cc.number.queue"
-            elif ivr_number_taken(data.number):
-                errors["number"] = "ivr.number.taken"
+            elif service := numbering.owner(data.number, kinds=numbering.SERVICES):
+                errors["number"] = service.taken_key
         if not _text_ok(data.caller_id_name):
             errors["caller_id_name"] = "routing.text.format"
         if data.permission not in PERMISSIONS:
@@ -170,17 +167,8 @@ def validate_group(data: TrunkGroupInput, existing: TrunkGroup | None = None) ->
 
 
 def number_exists(number: str) -> bool:
-    """A number a call can be sent to: an extension, an FXS port, a queue, an IVR or a conference room."""
-    from telephony.models.callcenter import Queue
-    from telephony.models.conference import ConferenceRoom
-
-    return (
-        Extension.select().where(Extension.number == number).exists()
-        or PortSetting.select().where(PortSetting.number == number).exists()
-        or Queue.select().where(Queue.number == number).exists()
-        or ivr_number_taken(number)
-        or ConferenceRoom.select().where(ConferenceRoom.number == number).exists()
-    )
+    """A number a call can be sent to: anything in the box's numbering plan (telephony.numbering)."""
+    return numbering.exists(number)
 
 
 def validate_route(data: InboundRouteInput, existing: InboundRoute | None = None) -> None:
