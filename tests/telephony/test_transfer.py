@@ -228,3 +228,16 @@ def test_given_consultation_when_waiting_party_hangs_up_then_transferor_and_targ
     phone_host.wait(lambda: ab.disconnected, 10, "BYE to A")
     rows = cdr_rows(extensions, before, 3)
     assert any((r.caller, r.callee) == (A, C) and "transferor" not in legs_of(r) for r in rows)
+
+
+def test_given_blind_refer_when_target_is_busy_then_notify_486_and_the_call_goes_on(
+    extensions, three, phone_host
+):
+    a, b, c = three["a"], three["b"], three["c"]
+    c.answer_code = 486
+    ab, ba = talk(phone_host, a, b, B)
+    ab.xfer(f"sip:{C}@{phone_host.box}", pj.CallOpParam(True))
+    phone_host.wait(lambda: any(final for _, final in ab.xfer_status), 10, "the final NOTIFY")
+    assert [code for code, final in ab.xfer_status if final][0] == 486
+    assert_talking(phone_host, ab, ba, TONES["a"], TONES["b"])
+    assert not ab.disconnected and not ba.disconnected
