@@ -241,3 +241,25 @@ def test_given_blind_refer_when_target_is_busy_then_notify_486_and_the_call_goes
     assert [code for code, final in ab.xfer_status if final][0] == 486
     assert_talking(phone_host, ab, ba, TONES["a"], TONES["b"])
     assert not ab.disconnected and not ba.disconnected
+
+
+def test_given_blind_refer_when_transferor_hangs_up_at_once_then_target_still_gets_the_call(
+    extensions, three, phone_host
+):
+    a, b, c = three["a"], three["b"], three["c"]
+    c.answer_code = 0  # C rings until the test answers
+    before = len(extensions.cdrs())
+    ab, ba = talk(phone_host, a, b, B)
+    ab.xfer(f"sip:{C}@{phone_host.box}", pj.CallOpParam(True))
+    phone_host.wait(lambda: bool(c.incoming), 10, "C to ring")
+    ab.hangup_now()  # as many phones do right after the REFER is accepted
+    phone_host.wait(lambda: ab.disconnected, 10, "A gone")
+    assert not ba.disconnected
+    cb = c.incoming[-1]
+    cb.answer_with(200)
+    phone_host.wait(lambda: cb.media_active, 10, "C to answer")
+    assert_talking(phone_host, ba, cb, TONES["b"], TONES["c"])
+    cb.hangup_now()
+    phone_host.wait(lambda: ba.disconnected, 10, "BYE to B")
+    old, new = cdr_rows(extensions, before, 2)
+    assert legs_of(old)["transfer"] == C and (new.caller, new.callee) == (B, C)
