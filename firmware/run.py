@@ -8,7 +8,7 @@ import sys
 
 from telephony import boxconfig
 from telephony.errors import ConfigError
-from telephony.models import DEFAULT_REALM, AdminUser, Setting, open_database
+from telephony.models import DEFAULT_REALM, AdminUser, Setting
 
 
 def _port_free(host: str, port: int, kind: int) -> bool:
@@ -37,17 +37,24 @@ def check_ports(cfg: boxconfig.BoxConfig) -> list[str]:
 
 
 def prepare(cfg: boxconfig.BoxConfig) -> str:
-    """Create the data layout and render every config from the database; return the supervisord config path."""
-    from firmware.kamailio import write_kamailio
-    from firmware.supervisor import write_supervisord
+    """Run first boot (makes only what is missing), apply the config from the DB; return supervisord's config.
 
-    for path in (cfg.run_dir, cfg.log_dir, cfg.media_dir, cfg.db_path.parent):
-        path.mkdir(parents=True, exist_ok=True)
-    open_database(cfg.db_path)
-    if not Setting.get_or_none(Setting.key == "sip_realm"):
-        Setting.set_value("sip_realm", DEFAULT_REALM)
-    write_kamailio(cfg, Setting.get_value("sip_realm", DEFAULT_REALM))
-    return str(write_supervisord(cfg))
+    A rendered config that its program rejects leaves the last good one in place and the box
+    starts on that, with the reason logged; with no good config at all the box cannot start.
+    """
+    from firmware.apply import apply_config
+    from firmware.errors import ConfigApplyError
+    from firmware.firstboot import first_boot
+
+    first_boot(cfg)
+    result = apply_config(cfg, strict=False)
+    for error in result.errors:
+        print(f"pbx-box: config not applied, keeping the last good one: {error}", file=sys.stderr)
+    conf = cfg.run_dir / "supervisord.conf"
+    for needed in (cfg.run_dir / "kamailio.cfg", conf):
+        if not needed.exists():
+            raise ConfigApplyError(f"no good {needed.name} to start with (see the errors above)")
+    return str(conf)
 
 
 def advertised_address(cfg: boxconfig.BoxConfig) -> str:

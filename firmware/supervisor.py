@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import sys
 from pathlib import Path
 
+from firmware.errors import ConfigApplyError
 from telephony.boxconfig import BoxConfig
+
+log = logging.getLogger(__name__)
+
+# A process that dies before `startsecs` is retried up to START_RETRIES times, supervisord waiting
+# one second longer before each retry (its built-in backoff), then left FATAL for the watchdog
+# and the system page to report. A process that crashes after startsecs is restarted at once;
+# each such exit is logged by supervisord and counted on the web admin's system page.
+START_RETRIES = 10
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,6 +38,8 @@ def programs(cfg: BoxConfig) -> list[Program]:
         Program("kamailio", kamailio_command(cfg), priority=10),
         Program("pbx-core", [py, "-m", "telephony.main"], priority=20, startsecs=2),
         Program("webadmin", [py, "-m", "webadmin.main"], priority=30),
+        # feeds the hardware watchdog only while the three above answer (firmware/watchdog.py)
+        Program("pbx-watchdog", [py, "-m", "firmware.watchdog"], priority=40, startsecs=1),
     ]
 
 
@@ -66,7 +78,7 @@ def render_supervisord(cfg: BoxConfig, progs: list[Program] | None = None) -> st
             "autostart=true",
             "autorestart=true",
             f"startsecs={prog.startsecs}",
-            "startretries=10",
+            f"startretries={START_RETRIES}",
             "stopsignal=TERM",
             f"stopwaitsecs={prog.stopwaitsecs}",
             "stopasgroup=true",
@@ -80,9 +92,28 @@ def render_supervisord(cfg: BoxConfig, progs: list[Program] | None = None) -> st
     return "\n".join(lines)
 
 
-def write_supervisord(cfg: BoxConfig) -> Path:
+def check_supervisord(path: Path) -> None:
+    """Parse a config the way supervisord will; raise ConfigApplyError naming the reason."""
+    from supervisor.options import ServerOptions
+
+    try:
+        ServerOptions().read_config(str(path))
+    except (ValueError, OSError) as exc:
+        raise ConfigApplyError(f"supervisord rejected {path}: {exc}") from None
+
+
+def write_supervisord(cfg: BoxConfig, text: str | None = None) -> Path:
+    """Render, check and install run/supervisord.conf; on rejection keep the last good file and raise."""
+    cfg.run_dir.mkdir(parents=True, exist_ok=True)
     path = cfg.run_dir / "supervisord.conf"
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(render_supervisord(cfg))
-    tmp.replace(path)
+    candidate = path.with_name(path.name + ".new")
+    candidate.write_text(render_supervisord(cfg) if text is None else text)
+    try:
+        check_supervisord(candidate)
+    except ConfigApplyError as exc:
+        rejected = path.with_name(path.name + ".rejected")
+        candidate.replace(rejected)
+        log.error("supervisord config rejected, kept %s; the rejected one is %s", path, rejected)
+        raise ConfigApplyError(f"{exc}\n(kept {path}; the rejected config is {rejected})") from None
+    candidate.replace(path)
     return path
