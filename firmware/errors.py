@@ -7,3 +7,15 @@ class FirmwareError(Exception):
 
 class ConfigApplyError(FirmwareError, RuntimeError):
     """A rendered service config was rejected; the last good one stays in place."""
+
+
+class BootStateError(FirmwareError, ValueError):
+    """The A/B boot state file or a backend command is malformed."""
+
+
+class UpdateError(FirmwareError, RuntimeError):
+    """An update bundle was refused or its installation failed; the message says why."""
+
+
+class DatabaseRollbackError(FirmwareError, RuntimeError):
+    """The database is newer than this firmware and no snapshot from before the update exists."""

@@ -108,8 +108,20 @@ def current_version(db: peewee.Database) -> int:
 
 
 def migrate(db: peewee.Database) -> int:
-    """Apply every migration newer than the database, each in its own transaction; return the version."""
+    """Apply every migration newer than the database, each in its own transaction; return the version.
+
+    An older database is first copied aside (snapshots.py) so a rollback can go back to it; a
+    database newer than these migrations (a rollback) is replaced by that copy, or refused.
+    """
+    from telephony.models import snapshots
+
     version = current_version(db)
+    latest = MIGRATIONS[-1][0]
+    if version > latest:
+        snapshots.restore_after_rollback(db, version, latest)
+        return current_version(db)
+    if 0 < version < latest:
+        snapshots.snapshot_before_migrating(db, version)
     for number, func in MIGRATIONS:
         if number <= version:
             continue
