@@ -154,6 +154,29 @@ def first_boot(cfg: BoxConfig) -> FirstBootResult:
     return FirstBootResult(tuple(made))
 
 
+def _reset_button_check(cfg: BoxConfig) -> None:
+    """On real hardware: show 'booting' and factory-reset if the reset button is held (10 s)."""
+    from hal.board import load_board
+    from hal.errors import HalError
+
+    try:
+        board = load_board(cfg.board)
+        if board.backend != "hardware":
+            return  # the simulator's button is pressed by tests (tests/firmware/test_factoryreset.py)
+        from firmware.factoryreset import boot_check
+        from firmware.leds import StatusLed
+        from hal.drivers.gpio import hardware_pin_factory
+
+        factory = hardware_pin_factory()
+        led = StatusLed(board.status_led, pin_factory=factory) if board.status_led is not None else None
+        if led is not None:
+            led.show("booting")
+        if boot_check(cfg, board.reset_button, pin_factory=factory, led=led):
+            log.warning("factory reset done from the reset button")
+    except HalError as exc:  # no GPIO: the box still boots, without the button
+        log.error("reset button not checked: %s", exc)
+
+
 def main() -> int:
     """pbx-firstboot: run first boot for the box configured in the environment (before pbx-box)."""
     import sys
@@ -164,6 +187,7 @@ def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
         cfg = boxconfig.load()
+        _reset_button_check(cfg)
         result = first_boot(cfg)
     except (ConfigError, FirmwareError) as exc:
         print(f"pbx-firstboot: {exc}", file=sys.stderr)

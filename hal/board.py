@@ -88,6 +88,7 @@ class BoardSpec:
     country: str
     caller_id: str | None
     status_led: int | None
+    reset_button: int | None  # held 10 s at boot: factory reset (firmware/factoryreset.py)
     gpio_lines: int
     buses: Mapping[str, BusSpec] = dataclasses.field(hash=False)
     slots: tuple[SlotSpec, ...]
@@ -180,7 +181,16 @@ class _Parser:
         if "board" not in data:
             raise self.fail("board", "missing [board] table")
         board = self.table(data["board"], "board")
-        allowed = ("name", "description", "backend", "country", "caller_id", "status_led", "gpio_lines")
+        allowed = (
+            "name",
+            "description",
+            "backend",
+            "country",
+            "caller_id",
+            "status_led",
+            "reset_button",
+            "gpio_lines",
+        )
         self.only_keys(board, allowed, "board")
         if "gpio_lines" in board:
             self.gpio_lines = self.integer(board["gpio_lines"], "board.gpio_lines", 1, 1024)
@@ -197,6 +207,7 @@ class _Parser:
         if backend not in ("sim", "hardware"):
             raise self.fail("board.backend", f"must be 'sim' or 'hardware', got {backend!r}")
         status_led = board.get("status_led")
+        reset_button = board.get("reset_button")
         return {
             "name": self.text(board.get("name"), "board.name"),
             "description": str(board.get("description", "")),
@@ -204,6 +215,7 @@ class _Parser:
             "country": country.lower(),
             "caller_id": caller_id,
             "status_led": None if status_led is None else self.pin(status_led, "board.status_led"),
+            "reset_button": None if reset_button is None else self.pin(reset_button, "board.reset_button"),
             "gpio_lines": self.gpio_lines,
         }
 
