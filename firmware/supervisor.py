@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from firmware.errors import ConfigApplyError
 from telephony.boxconfig import BoxConfig
@@ -117,3 +119,72 @@ def write_supervisord(cfg: BoxConfig, text: str | None = None) -> Path:
         raise ConfigApplyError(f"{exc}\n(kept {path}; the rejected config is {rejected})") from None
     candidate.replace(path)
     return path
+
+
+# --- what the web admin's system page shows: supervisord's view over its XML-RPC socket ----------
+
+_EXITED_RE = re.compile(r"exited: (?P<name>[\w.-]+) \((?P<how>[^)]*)\)")
+_STARTED_LINE = "supervisord started with pid"
+TAIL_BYTES = 4000
+LOG_TAIL_BYTES = 200_000
+
+
+@dataclasses.dataclass(frozen=True)
+class ProcessReport:
+    """One supervised process as supervisord sees it, with its unexpected exits since supervisord started."""
+
+    name: str
+    state: str
+    pid: int
+    description: str
+    crashes: int
+    last_exit: str
+    tail: str
+
+    @property
+    def running(self) -> bool:
+        return self.state == "RUNNING"
+
+
+def rpc(cfg: BoxConfig, timeout: float = 5.0) -> Any:
+    """Return an XML-RPC proxy to the box's supervisord (its unix socket under run/)."""
+    import xmlrpc.client
+
+    from supervisor.xmlrpc import SupervisorTransport
+
+    transport = SupervisorTransport(None, None, f"unix://{cfg.run_dir}/supervisor.sock")
+    transport.timeout = timeout
+    return xmlrpc.client.ServerProxy("http://127.0.0.1", transport=transport)
+
+
+def count_crashes(log_text: str) -> dict[str, tuple[int, str]]:
+    """Count each program's unexpected exits in supervisord's log since its last start; keep the last one's reason."""
+    start = log_text.rfind(_STARTED_LINE)
+    counts: dict[str, tuple[int, str]] = {}
+    for match in _EXITED_RE.finditer(log_text[max(start, 0) :]):
+        if "not expected" in match["how"]:
+            count, _ = counts.get(match["name"], (0, ""))
+            counts[match["name"]] = (count + 1, match["how"])
+    return counts
+
+
+def process_reports(cfg: BoxConfig, timeout: float = 5.0) -> list[ProcessReport]:
+    """Ask supervisord for every process's state, count crashes, tail the log of any that crashed.
+
+    Raises OSError (supervisord not running) or xmlrpc.client.Fault.
+    """
+    server = rpc(cfg, timeout)
+    infos = server.supervisor.getAllProcessInfo()
+    crashes = count_crashes(server.supervisor.readLog(-LOG_TAIL_BYTES, 0))
+    out = []
+    for info in infos:
+        name = info["name"]
+        count, how = crashes.get(name, (0, ""))
+        tail = ""
+        if count or info["statename"] not in ("RUNNING", "STARTING"):
+            tail = server.supervisor.tailProcessStdoutLog(name, 0, TAIL_BYTES)[0]
+            tail = "\n".join(tail.splitlines()[-20:])
+        out.append(
+            ProcessReport(name, info["statename"], int(info["pid"]), info["description"], count, how, tail)
+        )
+    return out

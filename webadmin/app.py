@@ -39,6 +39,8 @@ from webadmin.routes import (
     setup,
     skills,
     supervisor,
+    system,
+    update,
     users,
     voicemail,
     wallboard,
@@ -84,6 +86,8 @@ def create_app(
     paging.register(app)  # paging groups
     recent.register(app)  # recent calls of a phone (admins), of one's own extension (agents)
     recordings.register(app)  # call recordings (played with ranges), rules and retention
+    system.register(app)  # processes, health, backup/restore, factory reset (firmware/)
+    update.register(app)  # firmware update: signed bundle upload, install progress (a large body limit)
     for module in (agent_console, supervisor, wallboard, cti_api):  # the call center live
         module.register(app)
     _check_access_declared(app)

@@ -47,6 +47,8 @@ NAV = (
     ("cdr", "/cdr"),
     ("bans", "/bans"),
     ("audit", "/audit"),
+    ("system", "/system"),
+    ("update", "/update"),
 )
 # The call center's pages, shown as a second row under "callcenter" when one of them is open.
 CALLCENTER_NAV = (

@@ -18,6 +18,8 @@ from webadmin import (
     catalog_moh,
     catalog_park,
     catalog_reports,
+    catalog_system,
+    catalog_update,
     catalog_users,
     catalog_voicemail,
     catalog_webhooks,
@@ -274,6 +276,8 @@ CATALOG.update(catalog_ivr.CATALOG)
 CATALOG.update(catalog_conference.CATALOG)
 CATALOG.update(catalog_features.CATALOG)
 CATALOG.update(catalog_park.CATALOG)
+CATALOG.update(catalog_system.CATALOG)
+CATALOG.update(catalog_update.CATALOG)
 
 
 def has(key: str) -> bool:
