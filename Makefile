@@ -1,7 +1,7 @@
 # The box's commands. `make run` and `make test` set up what they need first.
 VENV      ?= .venv
 PY        := $(VENV)/bin/python
-BOARD     ?= sim
+BOARD     ?=
 ARCH      ?= amd64
 ARGS      ?=
 PYTEST_ARGS ?=
@@ -31,11 +31,14 @@ bench: setup
 pbxctl: setup
 	@$(VENV)/bin/pbxctl $(ARGS)
 
-image:
-	@echo "image-build: not implemented yet (issue 6)"; exit 2
+# BOARD defaults to qemu-amd64 for ARCH=amd64 and rpi4-pbx for ARCH=arm64 (image-build/README.md).
+image: setup
+	@bash image-build/host-setup.sh --image
+	@$(PY) image-build/build.py --arch $(ARCH) $(if $(BOARD),--board $(BOARD))
 
-image-test:
-	@$(PY) -m pytest -m image tests
+image-test: setup
+	@bash image-build/host-setup.sh --image
+	@$(PY) -m pytest -m image tests $(PYTEST_ARGS)
 
 clean:
 	rm -rf var .pytest_cache

@@ -19,11 +19,29 @@ APT_RUNTIME="kamailio kamailio-sqlite-modules kamailio-extra-modules sip-tester 
 APT_BUILD="build-essential pkg-config swig dpkg-dev libsrtp2-dev libgsm1-dev libspeex-dev libspeexdsp-dev
  libsamplerate0-dev libopus-dev libssl-dev uuid-dev"
 APT_TEST="chromium chromium-driver baresip-core procps iproute2"
+# Only for `make image` / `make image-test` (host-setup.sh --image): root filesystem, arm64 emulation,
+# disk image assembly, the boot test's VM.
+APT_IMAGE="mmdebstrap genimage e2fsprogs dosfstools mtools fdisk qemu-user-static arch-test qemu-system-x86 git"
 STEPS=4
 n=0
 step() { n=$((n + 1)); echo "==> [setup $n/$STEPS] $*"; }
 fail() { echo "!!! setup step '$1' failed: $2" >&2; echo "!!! fix: $3" >&2; exit 1; }
 sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if [ "${1:-}" = "--image" ]; then
+  # The image build's tools, on top of what `make setup` installed.
+  stamp="$CACHE/apt-image.stamp"
+  want=$(echo "$APT_IMAGE" | sha256sum | cut -c1-16)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || ! command -v mmdebstrap >/dev/null || ! command -v genimage >/dev/null; then
+    echo "==> [image set-up] apt-get install $APT_IMAGE"
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive sudo_ apt-get install -y -q --no-install-recommends $APT_IMAGE \
+      >"$CACHE/apt-image.log" 2>&1 \
+      || fail "image set-up" "apt-get install (see $CACHE/apt-image.log)" "run apt-get update, then make image again"
+    echo "$want" >"$stamp"
+  fi
+  exit 0
+fi
 
 step "Debian packages"
 stamp="$CACHE/apt.stamp"
