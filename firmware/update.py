@@ -294,29 +294,41 @@ class UpdateJob:
             self._set(phase="refused", reason=exc.reason, detail=exc.detail)
             raise
 
-    def start(self, bundle: Path, cleanup: Callable[[], None] = lambda: None) -> None:
+    def start(
+        self,
+        bundle: Path,
+        cleanup: Callable[[], None] = lambda: None,
+        on_done: Callable[[JobState], None] = lambda state: None,
+    ) -> None:
+        """Install in a thread; `cleanup` runs when RAUC is done with the file, `on_done` before a reboot."""
         if self.busy():
-            raise UpdateError("an update is already being installed")
-        self._thread = threading.Thread(target=self._run, args=(bundle, cleanup), name="update", daemon=True)
+            raise UpdateError("an update is being installed already")
+        self._set(phase="installing", percent=0, step="", reason="", detail="")
+        self._thread = threading.Thread(
+            target=self._run, args=(bundle, cleanup, on_done), name="update", daemon=True
+        )
         self._thread.start()
 
-    def _run(self, bundle: Path, cleanup: Callable[[], None]) -> None:
-        self._set(phase="installing", percent=0)
+    def _run(self, bundle: Path, cleanup: Callable[[], None], on_done: Callable[[JobState], None]) -> None:
         try:
             info = install(bundle, self._rauc, lambda p, s: self._set(percent=p, step=s))
         except UpdateRefused as exc:
-            self._set(
-                phase="refused" if exc.reason != "failed" else "failed", reason=exc.reason, detail=exc.detail
-            )
-            return
+            phase = "failed" if exc.reason == "failed" else "refused"
+            self._set(phase=phase, reason=exc.reason, detail=exc.detail)
         except (OSError, subprocess.SubprocessError) as exc:
             self._set(phase="failed", reason="failed", detail=str(exc))
-            return
+        else:
+            self._set(phase="rebooting", percent=100, version=info.version)
         finally:
             cleanup()
-        self._set(phase="rebooting", percent=100, version=info.version)
-        log.warning("update %s installed; rebooting into the new slot", info.version)
-        self._reboot()
+        state = self.snapshot()
+        try:
+            on_done(state)
+        except Exception:  # a failed audit row must not keep the box from rebooting into the update
+            log.exception("update: recording the result failed")
+        if state.phase == "rebooting":
+            log.warning("update %s installed; rebooting into the new slot", state.version)
+            self._reboot()
 
     def wait(self, timeout: float) -> None:
         if self._thread is not None:
