@@ -1,0 +1,73 @@
+"""System page of a real running box: pbx-core crashed repeatedly shows its count and its last log lines."""
+
+from __future__ import annotations
+
+import html
+import http.cookiejar
+import os
+import signal
+import urllib.parse
+import urllib.request
+
+from tests.support.box import Box, wait_until
+from tests.webadmin.wsgi_client import CSRF_RE
+
+PASSWORD = "Corr3ctHorse42"
+
+
+class Browser:
+    """A cookie-keeping HTTP client that follows redirects, as a browser would for plain forms."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+    def get(self, path: str) -> str:
+        with self.opener.open(self.base + path, timeout=15) as response:
+            return response.read().decode()
+
+    def submit(self, page: str, action: str, data: dict[str, str]) -> str:
+        token = CSRF_RE.search(self.get(page)).group(1)
+        body = urllib.parse.urlencode({"csrf_token": token, **data}).encode()
+        with self.opener.open(self.base + action, body, timeout=30) as response:
+            return response.read().decode()
+
+
+def _pid(box: Box, name: str) -> int:
+    return int(box.supervisorctl("pid", name).strip() or 0)
+
+
+def test_given_pbx_core_crashes_three_times_then_the_system_page_shows_the_count_and_its_last_log_lines(
+    tmp_path,
+):
+    box = Box(tmp_path)
+    box.start()
+    try:
+        browser = Browser(box.web_url)
+        browser.submit("/setup", "/setup", {"username": "admin", "password": PASSWORD, "confirm": PASSWORD})
+        browser.submit("/login", "/login", {"username": "admin", "password": PASSWORD})
+        for _ in range(3):
+            pid = _pid(box, "pbx-core")
+            assert pid
+            os.kill(pid, signal.SIGKILL)
+            wait_until(
+                lambda old=pid: _pid(box, "pbx-core") not in (0, old), 30, "supervisord to restart pbx-core"
+            )
+            wait_until(box.core_healthy, 30, "the restarted pbx-core to answer")
+            running = lambda: "RUNNING" in box.supervisorctl("status", "pbx-core")  # noqa: E731
+            wait_until(running, 30, "supervisord to count pbx-core as running (startsecs)")
+        page = browser.get("/system")
+        row = page[page.index('data-process="pbx-core"') :].split("</tr>", 1)[0]
+        assert 'data-state="RUNNING"' in row and 'data-crashes="3"' in row, row
+        assert "terminated by SIGKILL; not expected" in row
+        assert 'data-crashes="0"' in page[page.index('data-process="webadmin"') :].split("</tr>", 1)[0]
+        tail = page[page.index('data-tail="pbx-core"') :].split("</pre>", 1)[0]
+        last_line = [
+            line for line in (box.cfg.log_dir / "pbx-core.log").read_text().splitlines() if line.strip()
+        ][-1]
+        assert html.escape(last_line, quote=True)[:60] in tail or last_line[:60] in html.unescape(tail)
+        assert 'data-tail="webadmin"' not in page
+    finally:
+        box.stop()
