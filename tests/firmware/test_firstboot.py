@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import configparser
 import stat
 import subprocess
+from pathlib import Path
 
 from firmware.firstboot import LAYOUT, SECRETS, STAMP, TLS_CERT, TLS_KEY, first_boot, is_done, read_secret
 from telephony import boxconfig
@@ -86,3 +88,32 @@ def test_given_a_fresh_first_boot_when_the_web_admin_is_opened_then_it_asks_for_
         assert response.location == "/setup"  # nothing to log in to until a password is chosen
     page = client.get("/setup")
     assert page.status == 200 and 'name="password"' in page.text
+
+
+STAGE = Path(__file__).resolve().parents[2] / "image-build" / "stages" / "30-firmware"
+
+
+def _unit(relative: str) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    parser.optionxform = str  # systemd keys are case-sensitive
+    parser.read(STAGE / "overlay" / relative)
+    return parser
+
+
+def test_the_image_runs_first_boot_before_the_box_and_keeps_logs_in_ram_with_caps():
+    firstboot = _unit("etc/systemd/system/pbx-firstboot.service")
+    assert firstboot["Unit"]["Before"] == "pbx-box.service"
+    assert firstboot["Service"]["Type"] == "oneshot" and firstboot["Service"]["User"] == "pbx"
+    assert "-m firmware.firstboot" in firstboot["Service"]["ExecStart"]
+    dropin = _unit("etc/systemd/system/pbx-box.service.d/30-firmware.conf")
+    assert dropin["Unit"]["Requires"] == dropin["Unit"]["After"] == "pbx-firstboot.service"
+    assert "PBX_WATCHDOG_DEVICE=/dev/watchdog" in dropin["Service"]["Environment"]
+    journal = _unit("etc/systemd/journald.conf.d/30-pbx.conf")["Journal"]
+    assert journal["Storage"] == "volatile" and journal["RuntimeMaxUse"] == journal["SystemMaxUse"] == "16M"
+    rules = (STAGE / "overlay/etc/udev/rules.d/60-pbx-devices.rules").read_text()
+    assert 'KERNEL=="watchdog*", GROUP="pbx"' in rules
+    script = (STAGE / "run-chroot.sh").read_text()
+    assert "systemctl enable pbx-firstboot.service" in script and "softdog" in script
+    fstab = (STAGE.parent / "00-base/overlay/etc/fstab").read_text()
+    assert all(f"tmpfs       {mount}" in fstab for mount in ("/tmp", "/var/log"))
+    assert "size=32m" in fstab and "size=64m" in fstab
