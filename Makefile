@@ -6,7 +6,7 @@ ARCH      ?= amd64
 ARGS      ?=
 PYTEST_ARGS ?=
 
-.PHONY: setup run test lint format bench pbxctl image image-test clean
+.PHONY: setup run test lint format bench pbxctl image image-test bundle clean
 
 setup:
 	@bash image-build/host-setup.sh
@@ -35,6 +35,11 @@ pbxctl: setup
 image: setup
 	@bash image-build/host-setup.sh --image
 	@$(PY) image-build/build.py --arch $(ARCH) $(if $(BOARD),--board $(BOARD))
+
+# A signed RAUC update bundle of the built root (out/<board>-<arch>/update-<version>.raucb); keys in
+# PBX_RAUC_KEYS (default image-build/keys/, a development CA made on first use; git-ignored).
+bundle: setup
+	@$(PY) image-build/bundle.py --arch $(ARCH) $(if $(BOARD),--board $(BOARD)) $(if $(VERSION),--version $(VERSION))
 
 image-test: setup
 	@bash image-build/host-setup.sh --image

@@ -25,6 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 log = logging.getLogger("image-build.bundle")
+DEFAULT_BOARD = {"amd64": "qemu-amd64", "arm64": "rpi4-pbx"}  # as build.py
 
 
 class BundleError(RuntimeError):
@@ -165,7 +166,7 @@ def default_version() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--board", default=os.environ.get("BOARD") or "qemu-amd64")
+    parser.add_argument("--board", default=os.environ.get("BOARD") or "")
     parser.add_argument("--arch", default=os.environ.get("ARCH") or "amd64")
     parser.add_argument("--version", default=os.environ.get("VERSION") or "")
     parser.add_argument(
@@ -174,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out-root", type=Path, default=Path(os.environ.get("PBX_OUT", REPO / "out")))
     opts = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
+    if opts.arch not in DEFAULT_BOARD:
+        print(f"bundle: ARCH={opts.arch!r}: must be one of {sorted(DEFAULT_BOARD)}", file=sys.stderr)
+        return 2
+    opts.board = opts.board or DEFAULT_BOARD[opts.arch]
     out_dir = opts.out_root / f"{opts.board}-{opts.arch}"
     keys_dir = Path(os.environ.get("PBX_RAUC_KEYS", HERE / "keys"))
     version = opts.version or default_version()
