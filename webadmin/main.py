@@ -30,7 +30,11 @@ THREADS = 8 + cti_stream.MAX_STREAMS
 def make_server(app: bottle.Bottle, host: str, port: int) -> wsgi.Server:
     """Return a cheroot server for `app` on host:port (port 0 picks a free one after prepare())."""
     server = wsgi.Server((host, port), app, numthreads=THREADS, server_name="pbx-webadmin", timeout=30)
-    server.max_request_body_size = MAX_BODY
+    # The server's cap is the largest any route allows (uploads, a restored backup); the guard
+    # plugin then holds each route to its own `pbx.max_body`, MAX_BODY by default.
+    server.max_request_body_size = max(
+        [MAX_BODY] + [int(r.config.get("pbx.max_body", 0)) for r in app.routes]
+    )
     server.max_request_header_size = 64 * 1024
     return server
 
