@@ -1,0 +1,170 @@
+"""Boot the amd64 firmware image in qemu: the web admin and SIP answer through forwarded ports, then it
+powers off cleanly through ACPI. Slow: `make image-test` (marker `image`); builds the image if missing."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.support.box import free_port
+
+pytestmark = [pytest.mark.image, pytest.mark.timeout(5400)]
+
+REPO = Path(__file__).resolve().parents[2]
+OUT = REPO / "out" / "qemu-amd64-amd64"
+READY_DEADLINE = 600.0  # s from qemu start to web + SIP answering (TCG without KVM is slow)
+POWEROFF_DEADLINE = 120.0
+
+
+def kvm_usable() -> bool:
+    try:
+        fd = os.open("/dev/kvm", os.O_RDWR)
+    except OSError:
+        return False
+    os.close(fd)
+    return True
+
+
+@pytest.fixture(scope="module")
+def image() -> Path:
+    """Return out/qemu-amd64-amd64/, building the image first if it is not there."""
+    if not (OUT / "sdcard.img").is_file():
+        proc = subprocess.run(
+            [sys.executable, str(REPO / "image-build" / "build.py"), "--arch", "amd64"], check=False
+        )
+        assert proc.returncode == 0, "make image ARCH=amd64 failed (see out/qemu-amd64-amd64/build.log)"
+    for name in ("sdcard.img", "boot/vmlinuz", "boot/initrd.img", "boot/cmdline.txt"):
+        assert (OUT / name).is_file(), f"{OUT / name} missing"
+    return OUT
+
+
+def qemu_command(out: Path, work: Path, http_port: int, sip_port: int, kvm: bool) -> list[str]:
+    cmdline = (out / "boot" / "cmdline.txt").read_text().strip()
+    fwd = f"hostfwd=tcp:127.0.0.1:{http_port}-:8080,hostfwd=udp:127.0.0.1:{sip_port}-:5060"
+    return [
+        shutil.which("qemu-system-x86_64") or "qemu-system-x86_64",
+        *(["-enable-kvm", "-cpu", "host"] if kvm else ["-accel", "tcg"]),
+        "-m", "1024", "-smp", "2", "-display", "none", "-no-reboot",
+        "-kernel", str(out / "boot" / "vmlinuz"),
+        "-initrd", str(out / "boot" / "initrd.img"),
+        "-append", cmdline,
+        # snapshot=on: the guest's writes go to a temporary overlay; the built image stays as it is.
+        "-drive", f"file={out / 'sdcard.img'},format=raw,if=virtio,snapshot=on",
+        "-netdev", f"user,id=net0,{fwd}", "-device", "virtio-net-pci,netdev=net0",
+        "-serial", f"file:{work / 'console.log'}",
+        "-monitor", f"unix:{work / 'monitor.sock'},server=on,wait=off",
+    ]  # fmt: skip
+
+
+def web_answers(port: int) -> int | None:
+    """Return the web admin's HTTP status, or None while nothing answers."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as resp:
+            return resp.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except (OSError, urllib.error.URLError):
+        return None
+
+
+def register(port: int, user: str = "1001") -> str | None:
+    """Send one REGISTER through the forwarded SIP port; return the response's first lines, or None."""
+    tag, call_id, branch = uuid.uuid4().hex[:8], uuid.uuid4().hex, "z9hG4bK" + uuid.uuid4().hex[:12]
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        local = sock.getsockname()[1]
+        msg = (
+            f"REGISTER sip:pbx SIP/2.0\r\n"
+            f"Via: SIP/2.0/UDP 127.0.0.1:{local};branch={branch};rport\r\n"
+            f"Max-Forwards: 70\r\nFrom: <sip:{user}@pbx>;tag={tag}\r\nTo: <sip:{user}@pbx>\r\n"
+            f"Call-ID: {call_id}\r\nCSeq: 1 REGISTER\r\nContact: <sip:{user}@127.0.0.1:{local}>\r\n"
+            f"Expires: 60\r\nUser-Agent: pbx-image-test\r\nContent-Length: 0\r\n\r\n"
+        )
+        sock.sendto(msg.encode(), ("127.0.0.1", port))
+        sock.settimeout(2.0)
+        try:
+            data = sock.recv(65535).decode(errors="replace")
+        except OSError:
+            return None
+    return data if data.startswith("SIP/2.0 ") else None
+
+
+def monitor(work: Path, command: str) -> None:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.connect(str(work / "monitor.sock"))
+        sock.sendall(command.encode() + b"\n")
+        time.sleep(0.2)
+
+
+def test_image_boots_to_web_admin_and_sip_then_powers_off_cleanly(image, tmp_path):
+    http_port, sip_port = free_port(), free_port(socket.SOCK_DGRAM)
+    kvm = kvm_usable()
+    cmd = qemu_command(image, tmp_path, http_port, sip_port, kvm)
+    start = time.monotonic()
+    vm = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    console = tmp_path / "console.log"
+    web_status = sip_reply = None
+    web_at = sip_at = None
+    try:
+        deadline = start + READY_DEADLINE
+        while time.monotonic() < deadline and (web_at is None or sip_at is None):
+            assert vm.poll() is None, (
+                f"qemu exited early ({vm.returncode}): {vm.stdout.read().decode()[-2000:]}"
+            )
+            if web_at is None and (web_status := web_answers(http_port)) is not None:
+                web_at = time.monotonic() - start
+            if sip_at is None and (sip_reply := register(sip_port)) is not None:
+                sip_at = time.monotonic() - start
+            time.sleep(1.0)
+        tail = console.read_text(errors="replace")[-3000:] if console.exists() else ""
+        assert web_at is not None, f"web admin did not answer within {READY_DEADLINE:.0f} s; console:\n{tail}"
+        assert sip_at is not None, f"no SIP answer within {READY_DEADLINE:.0f} s; console:\n{tail}"
+        ready = max(web_at, sip_at)
+        status_line = sip_reply.splitlines()[0]
+        # A fresh box has no extensions: kamailio challenges (401) every REGISTER, known or not.
+        assert status_line.startswith(("SIP/2.0 401", "SIP/2.0 403")), sip_reply
+        assert web_status in (200, 302, 303), web_status
+
+        monitor(tmp_path, "system_powerdown")
+        off_start = time.monotonic()
+        try:
+            rc = vm.wait(timeout=POWEROFF_DEADLINE)
+        except subprocess.TimeoutExpired:
+            pytest.fail(
+                f"no poweroff within {POWEROFF_DEADLINE:.0f} s of ACPI power button; console:\n"
+                + console.read_text(errors="replace")[-3000:]
+            )
+        poweroff = time.monotonic() - off_start
+        log = console.read_text(errors="replace")
+        assert rc == 0
+        assert "reboot: Power down" in log, log[-3000:]
+        failed = [line for line in log.splitlines() if "FAILED" in line]
+        result = {
+            "accel": "kvm" if kvm else "tcg",
+            "web_ready_s": round(web_at, 1),
+            "sip_ready_s": round(sip_at, 1),
+            "boot_to_ready_s": round(ready, 1),
+            "poweroff_s": round(poweroff, 1),
+            "sip_answer": status_line,
+            "web_status": web_status,
+            "failed_units": failed,
+        }
+        (image / "boot-test.json").write_text(json.dumps(result, indent=2) + "\n")
+        shutil.copyfile(console, image / "boot-test-console.log")
+        print(json.dumps(result, indent=2))
+        assert not failed, failed
+    finally:
+        if vm.poll() is None:
+            vm.kill()
+            vm.wait(timeout=30)
