@@ -19,13 +19,10 @@ import json
 import logging
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -169,59 +166,18 @@ def status(rauc: Rauc) -> dict:
 Check = Callable[[], str | None]  # None when healthy, else what is wrong
 
 
-def http_check(url: str) -> Check:
-    def check() -> str | None:
-        try:
-            with urllib.request.urlopen(url, timeout=3) as resp:
-                return None if resp.status < 500 else f"{url} answered {resp.status}"
-        except urllib.error.HTTPError as exc:
-            return None if exc.code < 500 else f"{url} answered {exc.code}"
-        except OSError as exc:
-            return f"{url}: {exc}"
-
-    return check
-
-
-def tcp_check(host: str, port: int) -> Check:
-    def check() -> str | None:
-        try:
-            with socket.create_connection((host, port), timeout=3):
-                return None
-        except OSError as exc:
-            return f"{host}:{port}: {exc}"
-
-    return check
-
-
-def sip_options_check(host: str, port: int) -> Check:
-    """Kamailio answers an OPTIONS request with any SIP status line."""
-
-    def check() -> str | None:
-        call_id = f"health-{time.monotonic_ns()}"
-        msg = (
-            f"OPTIONS sip:{host}:{port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK{call_id}\r\n"
-            f"From: <sip:health@127.0.0.1>;tag=1\r\nTo: <sip:{host}>\r\nCall-ID: {call_id}\r\n"
-            "CSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
-        )
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-            sock.settimeout(3)
-            try:
-                sock.sendto(msg.encode(), (host, port))
-                data = sock.recv(4096)
-            except OSError as exc:
-                return f"SIP {host}:{port}: {exc}"
-        return None if data.startswith(b"SIP/2.0 ") else f"SIP {host}:{port}: not a SIP answer"
-
-    return check
-
-
 def box_checks(cfg) -> list[Check]:  # cfg: telephony.boxconfig.BoxConfig
-    """The box is healthy when the web admin, the core's control API and kamailio answer."""
-    return [
-        http_check(f"http://127.0.0.1:{cfg.http_port}/"),
-        tcp_check("127.0.0.1", cfg.control_port),
-        sip_options_check("127.0.0.1", cfg.sip_port),
-    ]
+    """The watchdog's own checks (firmware/health.py): pbx-core's loop, kamailio, the web admin answer."""
+    from firmware import health
+
+    def one(name: str, check: Callable) -> Check:
+        def run() -> str | None:
+            ok, detail = check(cfg, health.TIMEOUT)
+            return None if ok else f"{name}: {detail}"
+
+        return run
+
+    return [one(name, check) for name, check in health.CHECKS]
 
 
 def wait_healthy(checks: Sequence[Check], deadline_s: float, interval_s: float = 2.0) -> list[str]:
@@ -234,13 +190,13 @@ def wait_healthy(checks: Sequence[Check], deadline_s: float, interval_s: float =
         time.sleep(interval_s)
 
 
-def mark_good(rauc: Rauc, checks: Sequence[Check], deadline_s: float = 300) -> bool:
+def mark_good(rauc: Rauc, checks: Sequence[Check], deadline_s: float = 300, interval_s: float = 2.0) -> bool:
     """Mark the booted slot good once every health check passes; leave it unmarked otherwise.
 
     An unmarked new slot keeps losing a try per boot (the watchdog reboots an unhealthy box),
     so after 3 boots the initramfs chooser returns to the old slot by itself.
     """
-    problems = wait_healthy(checks, deadline_s)
+    problems = wait_healthy(checks, deadline_s, interval_s)
     if problems:
         log.error("health checks still failing after %ss, slot NOT marked good: %s", deadline_s, problems)
         return False

@@ -93,7 +93,9 @@ def test_given_the_new_slot_never_healthy_then_after_its_tries_the_old_slot_boot
         booted.append(box.power_on())
         rauc = update.Rauc(compatible=BOARD, keyring=box.keyring, env=box.env)
         # the health gate: a check keeps failing, so the slot is not marked good (watchdog reboots)
-        assert not update.mark_good(rauc, [lambda: "pbx-core: control API /status refused"], deadline_s=0.2)
+        assert not update.mark_good(
+            rauc, [lambda: "pbx-core: control API /status refused"], deadline_s=0.2, interval_s=0.05
+        )
     assert booted == ["B", "B", "B"]
     assert box.power_on() == "A"  # rolled back by the chooser alone
     rauc = update.Rauc(compatible=BOARD, keyring=box.keyring, env=box.env)
