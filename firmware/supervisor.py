@@ -30,6 +30,7 @@ class Program:
     priority: int
     startsecs: int = 1
     stopwaitsecs: int = 10
+    startretries: int = START_RETRIES
 
 
 def programs(cfg: BoxConfig) -> list[Program]:
@@ -80,7 +81,7 @@ def render_supervisord(cfg: BoxConfig, progs: list[Program] | None = None) -> st
             "autostart=true",
             "autorestart=true",
             f"startsecs={prog.startsecs}",
-            f"startretries={START_RETRIES}",
+            f"startretries={prog.startretries}",
             "stopsignal=TERM",
             f"stopwaitsecs={prog.stopwaitsecs}",
             "stopasgroup=true",
