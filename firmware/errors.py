@@ -15,7 +15,3 @@ class BootStateError(FirmwareError, ValueError):
 
 class UpdateError(FirmwareError, RuntimeError):
     """An update bundle was refused or its installation failed; the message says why."""
-
-
-class DatabaseRollbackError(FirmwareError, RuntimeError):
-    """The database is newer than this firmware and no snapshot from before the update exists."""
