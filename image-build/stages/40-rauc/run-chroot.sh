@@ -5,7 +5,5 @@ if [ ! -s /etc/rauc/keyring.pem ]; then
   echo "40-rauc: /etc/rauc/keyring.pem is missing: the build's 'RAUC keyring' step (steps/rauc.py) must run before the stages" >&2
   exit 1
 fi
-mkdir -p /etc/initramfs-tools/scripts/local-top /etc/initramfs-tools/hooks
 systemctl enable pbx-mark-good.service pbx-reboot.path
-# rebuild the initramfs with the slot chooser (every installed kernel)
-update-initramfs -u -k all
+# The initrd (with local-top/pbx-slot and its hook) is rebuilt by the build's boot-files step.
