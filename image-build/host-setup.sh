@@ -19,8 +19,9 @@ APT_RUNTIME="kamailio kamailio-sqlite-modules kamailio-extra-modules sip-tester 
 APT_BUILD="build-essential pkg-config swig dpkg-dev libsrtp2-dev libgsm1-dev libspeex-dev libspeexdsp-dev
  libsamplerate0-dev libopus-dev libssl-dev uuid-dev"
 APT_TEST="chromium chromium-driver baresip-core procps iproute2
- rauc squashfs-tools e2fsprogs dbus-daemon dbus-session-bus-common"
-# (rauc & co: the update tests make, check and install real bundles into file slots, RAUC on a private D-Bus)
+ rauc squashfs-tools e2fsprogs dbus-daemon dbus-session-bus-common busybox"
+# (rauc & co: the update tests make, check and install real bundles into file slots, RAUC on a private D-Bus;
+#  busybox: the slot chooser is also run by the shell the initramfs uses)
 # Only for `make image` / `make image-test` (host-setup.sh --image): root filesystem, arm64 emulation,
 # disk image assembly, the boot test's VM.
 APT_IMAGE="mmdebstrap genimage e2fsprogs dosfstools mtools fdisk qemu-user-static arch-test qemu-system-x86 git"

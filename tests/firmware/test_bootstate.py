@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -15,9 +16,12 @@ REPO = Path(__file__).resolve().parents[2]
 CHOOSER = REPO / "image-build/stages/40-rauc/overlay/usr/lib/pbx/pbx-slot-choose"
 
 
-def boot(path: Path) -> str:
+SHELLS = [["sh"]] + ([["busybox", "sh"]] if shutil.which("busybox") else [])  # busybox: the initramfs's
+
+
+def boot(path: Path, shell: list[str] = SHELLS[0]) -> str:
     """One power-on: the initramfs chooser script picks a slot from the file (and takes a try)."""
-    proc = subprocess.run(["sh", str(CHOOSER), str(path)], capture_output=True, text=True, timeout=10)
+    proc = subprocess.run([*shell, str(CHOOSER), str(path)], capture_output=True, text=True, timeout=10)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.strip()
 
@@ -32,9 +36,14 @@ def state(path: Path) -> bootstate.BootState:
     return bootstate.load(path)
 
 
-def test_bootstate_default_is_slot_a_good_and_first(tmp_path: Path) -> None:
+def test_bootstate_default_is_slot_a_good_and_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "bootstate.env"
     assert bootstate.load(path) == bootstate.BootState.default()
+    assert boot(path) == "A"
+    monkeypatch.chdir(tmp_path)
+    for shell in SHELLS:  # a relative path works too (`.` would search PATH for a bare name)
+        assert boot(Path("bootstate.env"), shell) == "A"
+    path.write_text(bootstate.BootState.default().render())
     assert boot(path) == "A"
     assert path.read_text() == 'ORDER="A B"\nA_OK=1\nA_TRY=2\nB_OK=0\nB_TRY=0\n'
 
@@ -48,7 +57,10 @@ def test_bootstate_parse_names_the_bad_line_and_value() -> None:
         bootstate.parse('ORDER="A C"\n')
 
 
-def test_bootstate_python_choose_and_shell_chooser_agree_on_every_state(tmp_path: Path) -> None:
+@pytest.mark.parametrize("shell", SHELLS, ids=" ".join)
+def test_bootstate_python_choose_and_shell_chooser_agree_on_every_state(
+    tmp_path: Path, shell: list[str]
+) -> None:
     path = tmp_path / "bootstate.env"
     for order, a_ok, b_ok, a_try, b_try in itertools.product(
         (["A", "B"], ["B", "A"]), (0, 1), (0, 1), range(4), range(4)
@@ -57,7 +69,7 @@ def test_bootstate_python_choose_and_shell_chooser_agree_on_every_state(tmp_path
         bootstate.save(path, st)
         expected = bootstate.BootState(order=list(order), ok=dict(st.ok), tries=dict(st.tries))
         picked = bootstate.choose(expected)
-        assert boot(path) == picked, st
+        assert boot(path, shell) == picked, st
         assert state(path) == expected, st
 
 
