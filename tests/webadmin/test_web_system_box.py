@@ -121,3 +121,27 @@ def test_a_backup_with_media_downloaded_from_a_running_box_restores_through_the_
         wait_until(box.core_healthy, 10, "pbx-core to answer after the restore")
     finally:
         box.stop()
+
+
+def test_a_factory_reset_of_a_running_box_erases_it_and_brings_every_service_back(tmp_path):
+    box = Box(tmp_path)
+    box.start()
+    try:
+        browser = Browser(box.web_url)
+        browser.submit("/setup", "/setup", {"username": "admin", "password": PASSWORD, "confirm": PASSWORD})
+        browser.submit("/login", "/login", {"username": "admin", "password": PASSWORD})
+        box.add_extension("1001", "Secr3tPass1")
+        old_cert = (box.cfg.data_dir / "keys" / "web-tls.crt").read_bytes()
+        core_pid = _pid(box, "pbx-core")
+        page = browser.submit("/system", "/system/factory-reset", {"confirm": "1", "password": PASSWORD})
+        assert 'name="confirm"' in page and "设备已恢复出厂设置" in page  # setup, in the default zh-CN
+        wait_until(lambda: box.core_healthy() and box.edge_up() and box.web_up(), 30, "every service back")
+        assert _pid(box, "pbx-core") != core_pid
+        assert (box.cfg.data_dir / "keys" / "web-tls.crt").read_bytes() != old_cert
+        from telephony.models import AdminUser, Extension
+
+        box.db()
+        assert Extension.select().count() == 0 and AdminUser.select().count() == 0
+        assert "/setup" in browser.opener.open(box.web_url + "/", timeout=10).geturl()
+    finally:
+        box.stop()
