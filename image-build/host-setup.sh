@@ -15,7 +15,7 @@ PYTHON=${PYTHON:-python3}
 mkdir -p "$CACHE"
 
 # Debian packages the box and its tests run with, and what pjproject builds against.
-APT_RUNTIME="kamailio kamailio-sqlite-modules kamailio-extra-modules sip-tester sqlite3 sox libsox-fmt-mp3 espeak-ng"
+APT_RUNTIME="kamailio kamailio-sqlite-modules kamailio-extra-modules sip-tester sqlite3 sox libsox-fmt-mp3 espeak-ng openssl"
 APT_BUILD="build-essential pkg-config swig dpkg-dev libsrtp2-dev libgsm1-dev libspeex-dev libspeexdsp-dev
  libsamplerate0-dev libopus-dev libssl-dev uuid-dev"
 APT_TEST="chromium chromium-driver baresip-core procps iproute2
