@@ -107,6 +107,12 @@ def test_a_backup_with_media_downloaded_from_a_running_box_restores_through_the_
         assert len(backup) > 600 * 1024
         box.add_extension("1002", "Secr3tPass2")
         recording.unlink()
+        from firmware.apply import apply_config
+        from telephony.models import Setting
+
+        Setting.set_value("sip_realm", "changed.example")
+        apply_config(box.cfg)  # kamailio.cfg now has the changed realm; the restore brings 'pbx' back
+        kamailio_pid = _pid(box, "kamailio")
         token = CSRF_RE.search(browser.get("/system")).group(1)
         data, kind = _multipart(token, "backup.tar.gz", backup)
         request = urllib.request.Request(box.web_url + "/system/restore", data, {"Content-Type": kind})
@@ -114,6 +120,12 @@ def test_a_backup_with_media_downloaded_from_a_running_box_restores_through_the_
             # to /login, which sends on to / since the snapshot holds this very login's session
             assert response.geturl() in (box.web_url + "/login", box.web_url + "/")
         assert recording.stat().st_size == 600 * 1024
+        assert (
+            'realm "pbx"' in (box.cfg.run_dir / "kamailio.cfg").read_text()
+            or "changed.example" not in (box.cfg.run_dir / "kamailio.cfg").read_text()
+        )
+        assert _pid(box, "kamailio") not in (0, kamailio_pid)  # restarted on the restored config
+        wait_until(box.edge_up, 20, "kamailio to answer after the restore")
         from telephony.models import Extension
 
         box.db()

@@ -107,9 +107,15 @@ def restore() -> str:
             return _refused(reason)
     finally:
         shutil.rmtree(spool, ignore_errors=True)
+    kamailio_cfg = cfg.run_dir / "kamailio.cfg"
+    before = kamailio_cfg.read_bytes() if kamailio_cfg.exists() else b""
     applied = apply_config(cfg, strict=False)
     for error in applied.errors:
         log.error("after restore: %s", error)
+    if kamailio_cfg.exists() and kamailio_cfg.read_bytes() != before:
+        # the restored realm or edge limits are in kamailio's config, read only at its start
+        _supervisor_call("stopProcess", "kamailio")
+        _supervisor_call("startProcess", "kamailio")
     if state.control is not None:
         try:
             state.control.reload("all")
