@@ -202,3 +202,24 @@ def test_a_truncated_or_foreign_file_is_refused(cfg, tmp_path):
         restore_backup(cfg, plain)
     assert info.value.key in ("not_backup", "truncated")
     assert Extension.select().count() == 1
+
+
+def test_a_backup_from_the_previous_release_schema_is_restored_and_migrated_forward(cfg, tmp_path):
+    import hashlib
+
+    fixture = Path(__file__).parent / "fixtures" / "pbx-schema-0006.sql"
+    old = tmp_path / "old.sqlite3"
+    with sqlite3.connect(old) as conn:
+        conn.executescript(fixture.read_text(encoding="utf-8"))
+    members = {CONFIG: b"version: 1\n", DATABASE: old.read_bytes()}
+    manifest = {
+        "format": 1,
+        "schema_version": 6,
+        "members": {n: {"size": len(d), "sha256": hashlib.sha256(d).hexdigest()} for n, d in members.items()},
+    }
+    path = _write(tmp_path / "previous.tar.gz", {MANIFEST: json.dumps(manifest).encode(), **members})
+    result = restore_backup(cfg, path)
+    assert result.schema_version == supported_schema() > 6
+    assert sorted(e.number for e in Extension.select()) == ["8001", "8002"]
+    with sqlite3.connect(cfg.db_path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
