@@ -148,4 +148,13 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "the backup's config.yaml is not a valid configuration: {detail}",
         "zh-CN": "备份中的 config.yaml 不是有效的配置：{detail}",
     },
+    # audit log labels of the system page's actions
+    "audit.action.system.backup": {"en": "backup downloaded", "zh-CN": "下载备份"},
+    "audit.action.system.restore": {"en": "backup restored", "zh-CN": "恢复备份"},
+    "audit.action.system.restore_refused": {"en": "backup refused", "zh-CN": "备份被拒绝"},
+    "audit.action.system.factory_reset": {"en": "factory reset", "zh-CN": "恢复出厂设置"},
+    "audit.action.system.factory_reset_refused": {
+        "en": "factory reset refused",
+        "zh-CN": "恢复出厂设置被拒绝",
+    },
 }

@@ -108,3 +108,13 @@ def test_factory_reset_needs_the_confirmation_and_the_password_then_erases_every
     assert (config.data_dir / "keys" / "web-tls.crt").exists()
     assert admin.get("/").location == "/setup"
     assert admin.get("/setup").status == 200
+
+
+def test_the_audit_log_names_the_system_actions_in_both_languages(admin):
+    _download(admin)
+    assert _restore(admin, b"junk").status == 422
+    page = admin.get("/audit").text
+    assert "backup downloaded" in page and "backup refused" in page
+    admin.submit("/audit", "/lang", {"lang": "zh-CN", "next": "/audit"})
+    page = admin.get("/audit").text
+    assert "下载备份" in page and "备份被拒绝" in page
