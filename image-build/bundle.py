@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rootfs", type=Path, help="ext4 image (default: made from out/<board>-<arch>/work/root)"
     )
-    parser.add_argument("--out-root", type=Path, default=Path(os.environ.get("PBX_OUT", REPO / "out")))
+    parser.add_argument("--out-root", type=Path, default=Path(os.environ.get("PBX_IMAGE_OUT", REPO / "out")))
     opts = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
     if opts.arch not in DEFAULT_BOARD:

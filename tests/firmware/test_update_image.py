@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.cookiejar
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -23,10 +24,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.firmware.test_image_boot import OUT, REPO, kvm_usable, monitor
+from tests.firmware.test_image_boot import REPO, kvm_usable, monitor
 from tests.support.box import free_port
 
 pytestmark = [pytest.mark.image, pytest.mark.timeout(5400)]
+
+# The image build's own setting (build.py PBX_IMAGE_OUT) names where out/<board>-<arch>/ is.
+OUT = Path(os.environ.get("PBX_IMAGE_OUT", REPO / "out")) / "qemu-amd64-amd64"
 
 READY_DEADLINE = 900.0
 PASSWORD = "Upd4te-Test-Pass"
