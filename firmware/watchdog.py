@@ -7,6 +7,9 @@ a close without it (the process died) leaves it counting, so the board resets. H
 - every `interval` seconds all health checks run (firmware/health.py); the device is fed only
   after a round in which every check answered, or while fewer than `max_failures` rounds in a
   row have failed (a single slow answer must not reset a box in the middle of calls);
+- while the box starts (until the first round in which every check answers, at most
+  `startup_grace` seconds) failures are not counted: a slow first start, as under qemu's
+  emulation, must not reset the board before the services were ever up;
 - after `max_failures` failing rounds in a row feeding stops, so the hardware resets the board
   when its own timeout runs out, unless supervisord brings the service back first: the next
   healthy round feeds again;
@@ -27,6 +30,7 @@ import os
 import signal
 import stat
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -48,6 +52,7 @@ class WatchdogSettings:
     interval: float = 5.0
     max_failures: int = 3
     check_timeout: float = 3.0
+    startup_grace: float = 300.0
 
     @classmethod
     def from_environ(cls, cfg: BoxConfig, environ: dict[str, str] | None = None) -> WatchdogSettings:
@@ -55,9 +60,13 @@ class WatchdogSettings:
         device = Path(env.get("PBX_WATCHDOG_DEVICE") or cfg.run_dir / "watchdog")
         interval = float(env.get("PBX_WATCHDOG_INTERVAL", "5"))
         failures = int(env.get("PBX_WATCHDOG_MAX_FAILURES", "3"))
-        if interval <= 0 or failures <= 0:
-            raise ValueError("PBX_WATCHDOG_INTERVAL and PBX_WATCHDOG_MAX_FAILURES must be positive")
-        return cls(device=device, interval=interval, max_failures=failures, check_timeout=min(3.0, interval))
+        grace = float(env.get("PBX_WATCHDOG_STARTUP_GRACE", "300"))
+        if interval <= 0 or failures <= 0 or grace < 0:
+            raise ValueError(
+                "PBX_WATCHDOG_INTERVAL and PBX_WATCHDOG_MAX_FAILURES must be positive,"
+                " PBX_WATCHDOG_STARTUP_GRACE not negative"
+            )
+        return cls(device, interval, failures, 3.0, grace)
 
 
 class WatchdogDevice:
@@ -65,8 +74,13 @@ class WatchdogDevice:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        if path.is_char_device():
+            self.fd = os.open(path, os.O_WRONLY)
+        elif path.is_relative_to("/dev"):  # a real watchdog is missing: never create a file in /dev
+            raise FileNotFoundError(f"{path} is not a watchdog device (is its driver loaded?)")
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         self.regular = stat.S_ISREG(os.fstat(self.fd).st_mode)
         self.feeds = 0
 
@@ -97,11 +111,16 @@ class Watchdog:
         checks: Callable[[], list[CheckResult]],
         max_failures: int = 3,
         status_path: Path | None = None,
+        startup_grace: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.device = device
         self.checks = checks
         self.max_failures = max_failures
         self.status_path = status_path
+        self.clock = clock
+        self.grace_until = clock() + startup_grace
+        self.starting = startup_grace > 0
         self.failures = 0
         self.feeding = True
 
@@ -109,6 +128,13 @@ class Watchdog:
         """Run the checks once, feed if allowed; return whether the device was fed."""
         results = self.checks()
         healthy = all(r.ok for r in results)
+        if self.starting and (healthy or self.clock() >= self.grace_until):
+            self.starting = False
+            log.info(
+                "box %s: watchdog failures count from now", "up" if healthy else "not up in the grace time"
+            )
+        if self.starting:
+            healthy = True  # still starting: not a failure yet
         self.failures = 0 if healthy else self.failures + 1
         feeding = self.failures < self.max_failures
         if feeding != self.feeding:
@@ -129,6 +155,7 @@ class Watchdog:
         status = {
             "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "feeding": self.feeding,
+            "starting": self.starting,
             "failures": self.failures,
             "max_failures": self.max_failures,
             "feeds": self.device.feeds,
@@ -179,6 +206,7 @@ def main() -> int:
         lambda: check_all(cfg, settings.check_timeout),
         settings.max_failures,
         cfg.run_dir / STATUS_NAME,
+        settings.startup_grace,
     )
     log.info(
         "feeding %s every %g s while pbx-core, kamailio and webadmin answer (stop after %d failed rounds)",

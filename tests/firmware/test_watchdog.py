@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -82,11 +83,13 @@ def test_given_a_running_box_when_webadmin_is_stopped_then_feeding_stops_within_
 
         def fed_since(count: int) -> bool:
             status = read_status(box.cfg)
-            return bool(status and status["feeding"] and status["feeds"] > count)
+            healthy = status and all(c["ok"] for c in status["checks"])
+            return bool(healthy and status["feeding"] and status["feeds"] > count)
 
         wait_until(lambda: fed_since(2), 20, "the watchdog to feed while every service answers")
         status = read_status(box.cfg)
-        assert [c["name"] for c in status["checks"] if c["ok"]] == ["pbx-core", "kamailio", "webadmin"]
+        assert [c["name"] for c in status["checks"]] == ["pbx-core", "kamailio", "webadmin"]
+        assert not status["starting"]
         assert "stopped" in box.supervisorctl("stop", "webadmin")
         stopped_at = time.monotonic()
         # 2 failed rounds of 0.5 s (each check refused at once) plus one interval of slack
@@ -105,3 +108,35 @@ def test_given_a_running_box_when_webadmin_is_stopped_then_feeding_stops_within_
         print(f"watchdog stopped feeding {took:.2f} s after webadmin stopped")
     finally:
         box.stop()
+
+
+def test_while_the_box_starts_failures_do_not_count_until_it_was_up_once_or_the_grace_ran_out(tmp_path):
+    now = [0.0]
+    device = WatchdogDevice(tmp_path / "watchdog")
+    answers = {"pbx-core": False, "kamailio": True, "webadmin": True}
+    dog = Watchdog(device, lambda: _results(**answers), 2, startup_grace=60, clock=lambda: now[0])
+    for _ in range(10):  # a slow first start: fed all along
+        now[0] += 5
+        assert dog.round() is True
+    answers["pbx-core"] = True
+    assert dog.round() is True and not dog.starting
+    answers["pbx-core"] = False
+    assert [dog.round(), dog.round()] == [True, False]  # now failures count
+    never = Watchdog(
+        WatchdogDevice(tmp_path / "w2"),
+        lambda: _results(core=False),
+        2,
+        startup_grace=60,
+        clock=lambda: now[0],
+    )
+    now[0] += 61  # the services never came up within the grace time
+    assert [never.round(), never.round()] == [True, False]
+
+
+def test_a_real_watchdog_device_is_opened_as_it_is_and_a_missing_one_is_not_created():
+    device = WatchdogDevice(Path("/dev/null"))  # a character device, like /dev/watchdog
+    device.feed()
+    device.close()
+    with pytest.raises(FileNotFoundError, match="is its driver loaded"):
+        WatchdogDevice(Path("/dev/pbx-no-such-watchdog"))
+    assert not Path("/dev/pbx-no-such-watchdog").exists()
