@@ -106,7 +106,7 @@ def test_the_image_runs_first_boot_before_the_box_and_keeps_logs_in_ram_with_cap
     assert firstboot["Service"]["Type"] == "oneshot" and firstboot["Service"]["User"] == "pbx"
     assert "-m firmware.firstboot" in firstboot["Service"]["ExecStart"]
     dropin = _unit("etc/systemd/system/pbx-box.service.d/30-firmware.conf")
-    assert dropin["Unit"]["Requires"] == dropin["Unit"]["After"] == "pbx-firstboot.service"
+    assert dropin["Unit"]["Wants"] == dropin["Unit"]["After"] == "pbx-firstboot.service"
     assert "PBX_WATCHDOG_DEVICE=/dev/watchdog" in dropin["Service"]["Environment"]
     journal = _unit("etc/systemd/journald.conf.d/30-pbx.conf")["Journal"]
     assert journal["Storage"] == "volatile" and journal["RuntimeMaxUse"] == journal["SystemMaxUse"] == "16M"
