@@ -26,6 +26,9 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 log = logging.getLogger("image-build.bundle")
 DEFAULT_BOARD = {"amd64": "qemu-amd64", "arm64": "rpi4-pbx"}  # as build.py
+# zstd 9: on the 1.1 GB amd64 root, 9 s and 259 MB where mksquashfs's default gzip took 194 s and 276 MB
+# (2 cores). The box's kernel mounts the bundle through its squashfs driver, which reads zstd.
+MKSQUASHFS_ARGS = "-comp zstd -Xcompression-level 9"
 
 
 class BundleError(RuntimeError):
@@ -119,7 +122,15 @@ def create_bundle(rootfs: Path, out: Path, compatible: str, version: str, keys: 
         (content / "manifest.raucm").write_text(manifest(compatible, version))
         out.unlink(missing_ok=True)
         proc = subprocess.run(
-            ["rauc", "bundle", f"--cert={keys.cert}", f"--key={keys.key}", str(content), str(out)],
+            [
+                "rauc",
+                "bundle",
+                f"--cert={keys.cert}",
+                f"--key={keys.key}",
+                f"--mksquashfs-args={MKSQUASHFS_ARGS}",
+                str(content),
+                str(out),
+            ],
             capture_output=True,
             text=True,
         )
