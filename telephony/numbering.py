@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import peewee
+
 from telephony.messages import Phrase
 
 KINDS = ("extension", "port", "queue", "ivr", "room", "ring_group", "paging", "park")
@@ -92,6 +94,35 @@ def owner(
             continue
         return found
     return None
+
+
+def extends(prefix: str) -> bool:
+    """Whether a longer number starts with `prefix`: an analog phone dialing it must wait for more digits.
+
+    An analog phone sends digits one by one; after "700" (the park lot) the caller may still be
+    dialing 7000 (an IVR). Like Asterisk's "match more", the line then waits for the next digit or
+    the inter-digit timeout (or `#`) before it routes.
+    """
+    if not prefix or not prefix.isdigit():
+        return False
+    from telephony.models import (
+        ConferenceRoom,
+        Extension,
+        IvrFlow,
+        PagingGroup,
+        PortSetting,
+        Queue,
+        RingGroup,
+        park_config,
+    )
+
+    for model in (Extension, PortSetting, Queue, IvrFlow, ConferenceRoom, RingGroup, PagingGroup):
+        field = model.number
+        longer = model.select().where(field.startswith(prefix) & (peewee.fn.LENGTH(field) > len(prefix)))
+        if longer.exists():
+            return True
+    park = park_config()
+    return any(n.startswith(prefix) and len(n) > len(prefix) for n in [park.lot, *park.slots()])
 
 
 def exists(number: str) -> bool:

@@ -12,6 +12,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from hal import events as ev
+from telephony import numbering
 from telephony.calls import dialplan
 from telephony.calls.legs import (
     BUSY,
@@ -194,7 +195,10 @@ class LineService:
                 return
             line.digits += event.digit
             service = self.engine.service_for(line.digits)
-            if dialplan.exact_match(line.digits) or (service is not None and service.complete(line.digits)):
+            done = dialplan.exact_match(line.digits) or (
+                service is not None and service.complete(line.digits)
+            )
+            if done and not numbering.extends(line.digits):  # "700" may still become 7000
                 self._fxs_dialed(line)
             else:
                 self._digit_timer(line, INTER_DIGIT_TIMEOUT)

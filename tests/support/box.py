@@ -149,6 +149,24 @@ class Box:
 
         return open_database(self.cfg.db_path)
 
+    @contextlib.contextmanager
+    def port_numbers(self, numbers: dict[str, str]):
+        """Give FXS ports numbers for a while, then put their settings back (the box is shared)."""
+        from telephony.models.lines import PortSetting
+
+        self.db()
+        saved = {port: PortSetting.get_or_none(PortSetting.port == port) for port in numbers}
+        for port, number in numbers.items():
+            PortSetting.insert(port=port, number=number).on_conflict_replace().execute()
+        try:
+            yield self
+        finally:
+            self.db()
+            for port, row in saved.items():
+                PortSetting.delete().where(PortSetting.port == port).execute()
+                if row is not None:
+                    row.save(force_insert=True)
+
     def add_extension(self, number: str, secret: str, name: str = "") -> None:
         from telephony.extensions.service import ExtensionInput, ExtensionService
 

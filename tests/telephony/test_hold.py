@@ -20,7 +20,7 @@ from tests.telephony.test_transfer_support import (
 
 @pytest.fixture(scope="module")
 def extensions(box):
-    for number, name in (("2101", "Hana"), ("2102", "Ivan")):
+    for number, name in (("2111", "Hana"), ("2112", "Ivan")):
         box.add_extension(number, SECRET, name)
     return box
 
@@ -33,10 +33,10 @@ def tones(tmp_path):
 def test_given_answered_call_when_phone_holds_then_other_party_hears_music_and_resume_stops_it(
     extensions, phones, phone_host, tones
 ):
-    a, b = phones("2101"), phones("2102")
+    a, b = phones("2111"), phones("2112")
     phone_host.wait(lambda: a.registered and b.registered, 10, "both registered")
     a.play_path, b.play_path = tones["a"], tones["b"]
-    call = dial(a, "2102")
+    call = dial(a, "2112")
     phone_host.wait(lambda: call.confirmed and b.incoming and b.incoming[-1].media_active, 10, "answer")
     held = b.incoming[-1]
     wait_hearing(phone_host, held, TONES["a"])
@@ -58,10 +58,10 @@ def media_dir(call, direction: int) -> None:
 def test_given_answered_call_when_phone_sends_inactive_then_other_party_hears_music_until_resumed(
     extensions, phones, phone_host, tones
 ):
-    a, b = phones("2101"), phones("2102")
+    a, b = phones("2111"), phones("2112")
     phone_host.wait(lambda: a.registered and b.registered, 10, "both registered")
     a.play_path, b.play_path = tones["a"], tones["b"]
-    call = dial(a, "2102")
+    call = dial(a, "2112")
     phone_host.wait(lambda: call.confirmed and b.incoming and b.incoming[-1].media_active, 10, "answer")
     held = b.incoming[-1]
     wait_hearing(phone_host, held, TONES["a"])

@@ -113,3 +113,13 @@ def test_inbound_routes_may_send_calls_to_a_ring_group_or_paging_group(db):
     with pytest.raises(ValidationError) as info:
         validate_route(InboundRouteInput(trunk="fxo1", destination="8999"))
     assert info.value.errors["destination"] == "routing.destination"
+
+
+def test_an_analog_phone_waits_for_more_digits_while_a_longer_number_starts_with_them(db):
+    make_all()
+    IvrFlow.create(number="7000", name="menu")
+    assert numbering.extends("700")  # the park lot, but 7000 (an IVR) starts with it too
+    assert numbering.extends("800") and numbering.extends("8")  # extension 8001 and the others
+    assert numbering.extends("70") and numbering.extends("71")  # park slots 701-720, 710-719
+    assert not numbering.extends("7000") and not numbering.extends("8001") and not numbering.extends("720")
+    assert not numbering.extends("9") and not numbering.extends("") and not numbering.extends("*7")

@@ -8,6 +8,8 @@ then the fallback number.
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from tests.support import audio
@@ -203,14 +205,13 @@ def fxs_state(box, port: str) -> str:
 
 
 def test_analog_phone_parks_its_caller_with_star3_and_a_sip_phone_takes_it(
-    park_box, phones, phone_host, tones, tmp_path
+    park_box, phones, phone_host, tones, tmp_path, request
 ):
     import concurrent.futures
 
-    from telephony.models.lines import PortSetting
-
-    park_box.db()
-    PortSetting.insert(port="fxs3", number="2103").on_conflict_replace().execute()
+    stack = contextlib.ExitStack()
+    stack.enter_context(park_box.port_numbers({"fxs3": "2103"}))  # the session box is shared: put it back
+    request.addfinalizer(stack.close)
     ann, cat = phones("1101"), phones("1103")
     phone_host.wait(lambda: ann.registered and cat.registered, 10, "registered")
     ann.play_path, cat.play_path = tones[1000], tones[600]

@@ -21,7 +21,7 @@ from tests.telephony.test_transfer_support import (
     wait_music,
 )
 
-A, B, C = "2201", "2202", "2203"
+A, B, C = "2301", "2302", "2303"  # numbers no other module of the shared box uses
 
 
 @pytest.fixture(scope="module")
