@@ -10,6 +10,7 @@ the root's package set is the same either way.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import shutil
 import subprocess
@@ -113,11 +114,25 @@ def copy_app(ctx) -> None:
 
 def build_wheels(ctx) -> None:
     """Make sure the pjsua2 wheel and the wheelhouse exist for this target; stage them in the root's /tmp."""
-    from steps.rootfs import chroot, mounted
 
     pj_dir = pjsua2_cache_dir(ctx.repo, ctx.cache, ctx.arch)
     house = wheelhouse_dir(ctx.repo, ctx.cache, ctx.arch)
     deps = pinned_dependencies(ctx.repo / "pyproject.toml")
+    # Two builds for the same target share the caches: the second waits for the first's (long) build.
+    lock_path = ctx.cache / f"image-wheels-{ctx.arch}.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.info("    another build holds %s (building pjsua2?); waiting for it", lock_path)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        _wheels_locked(ctx, pj_dir, house, deps)
+
+
+def _wheels_locked(ctx, pj_dir: Path, house: Path, deps: list[str]) -> None:
+    from steps.rootfs import chroot, mounted
+
     wheel = _cached_wheel(pj_dir)
     house_ok = (house / ".done").is_file()
     ctx.facts["pjsua2_cache"] = str(pj_dir)
