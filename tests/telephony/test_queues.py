@@ -340,9 +340,17 @@ def test_click_to_call_rings_the_agent_first_then_the_customer(cc_box, phones, p
     agent.incoming[-1].answer_with(200)
     phone_host.wait(lambda: customer.incoming, 10, "then the customer's phone")
     customer.incoming[-1].answer_with(200)
-    at_customer = heard(customer.incoming[-1], phone_host)
-    assert audio.dominant(at_customer, FREQS) == 1000
-    assert audio.dominant(heard(agent.incoming[-1], phone_host), FREQS) == 600
+    # The bridge forms once both media sessions are up: wait (deadline) for each side's tone.
+    phone_host.wait(
+        lambda: audio.dominant(heard(customer.incoming[-1], phone_host, 0.5), FREQS) == 1000,
+        10,
+        "the agent's tone at the customer",
+    )
+    phone_host.wait(
+        lambda: audio.dominant(heard(agent.incoming[-1], phone_host, 0.5), FREQS) == 600,
+        10,
+        "the customer's tone at the agent",
+    )
     customer.incoming[-1].hangup_now()
     phone_host.wait(lambda: agent.incoming[-1].disconnected, 10, "the agent released")
 

@@ -8,6 +8,7 @@ import pjsua2 as pj
 import pytest
 
 from tests.support import audio
+from tests.support.box import wait_until
 from tests.telephony.test_transfer_support import (
     SECRET,
     TONES,
@@ -29,6 +30,12 @@ def extensions(box):
     for number, name in ((A, "Alice"), (B, "Bob"), (C, "Carol")):
         box.add_extension(number, SECRET, name)
     return box
+
+
+@pytest.fixture(autouse=True)
+def calls_cleared(extensions):
+    """Start once the previous test's calls have left the core (their CDRs are counted from here)."""
+    wait_until(lambda: not extensions.control.get("/status")["calls"], 15, "the previous test's calls to end")
 
 
 @pytest.fixture
