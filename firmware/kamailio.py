@@ -176,9 +176,13 @@ def render_kamailio(
     return _PLACEHOLDER_RE.sub(lambda m: values[m.group(1)], text)
 
 
-def check_config(path: Path, timeout: float = 30) -> str:
-    """Run `kamailio -c` on a config file; return its output, raise ConfigApplyError if it is rejected."""
-    argv = [kamailio_binary(), "-c", "-f", str(path)]
+def check_config(path: Path, timeout: float = 30, run_dir: Path | None = None) -> str:
+    """Run `kamailio -c` on a config file; return its output, raise ConfigApplyError if it is rejected.
+
+    `-Y` points kamailio's runtime directory at the box's (the file's directory by default): its
+    built-in /var/run/kamailio does not exist on the image's read-only root.
+    """
+    argv = [kamailio_binary(), "-c", "-f", str(path), "-Y", str(run_dir or path.parent)]
     try:
         result = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
