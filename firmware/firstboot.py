@@ -31,8 +31,8 @@ LAYOUT = ("db", "media", "config", "keys", "log", "run")
 STAMP = "config/firstboot.json"
 # name under keys/, what it is for
 SECRETS = (
-    ("session.key", "web admin: per-box key for what it signs (logins themselves are random DB tokens)"),
-    ("edge.secret", "SIP edge: shared secret between kamailio and pbx-core (per box, never a default)"),
+    ("session.key", "web admin: HMAC key that signs the session cookie (webadmin/auth.py)"),
+    ("edge.secret", "SIP edge: kamailio's digest nonce secret (per box, survives a kamailio restart)"),
 )
 TLS_CERT = "keys/web-tls.crt"
 TLS_KEY = "keys/web-tls.key"
@@ -54,14 +54,40 @@ class FirstBootResult:
         return bool(self.made)
 
 
-def _write_secret(path: Path, value: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as out:
-        out.write(value + "\n")
-        out.flush()
-        os.fsync(out.fileno())
-    tmp.replace(path)
+def _create_secret(path: Path) -> bool:
+    """Write a new random secret at `path` unless one is there; return whether this call made it.
+
+    The value goes to a private temporary file first and is then hard-linked into place, which
+    fails if the name exists: two processes making the same secret at once (webadmin and the
+    config apply under `make run`) both end up using the one that won, never a half-written file.
+    """
+    if path.exists():
+        return False
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(32) + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        os.link(tmp, path)
+        return True
+    except FileExistsError:
+        return False
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _keys_dir(cfg: BoxConfig) -> Path:
+    """Return keys/ in the data dir, made private (0700) if it was missing."""
+    path = cfg.data_dir / "keys"
+    if not path.is_dir():
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise FirstBootError(f"first boot: cannot create {path}: {exc.strerror}") from None
+        path.chmod(0o700)
+    return path
 
 
 def make_tls_certificate(cert: Path, key: Path, common_name: str = "pbx-box") -> None:
@@ -102,9 +128,7 @@ def _layout(cfg: BoxConfig, made: list[str]) -> None:
 
 def _secrets(cfg: BoxConfig, made: list[str]) -> None:
     for name, _why in SECRETS:
-        path = cfg.data_dir / "keys" / name
-        if not path.exists():
-            _write_secret(path, secrets.token_urlsafe(32))
+        if _create_secret(_keys_dir(cfg) / name):
             made.append(f"keys/{name}")
     cert, key = cfg.data_dir / TLS_CERT, cfg.data_dir / TLS_KEY
     if not (cert.exists() and key.exists()):
@@ -128,9 +152,27 @@ def read_secret(cfg: BoxConfig, name: str) -> str:
     """Return a secret first boot made (keys/<name>); raise FirstBootError if first boot has not run."""
     path = cfg.data_dir / "keys" / name
     try:
-        return path.read_text().strip()
+        value = path.read_text().strip()
     except FileNotFoundError:
         raise FirstBootError(f"{path} is missing: run first boot (firmware.firstboot)") from None
+    except (OSError, UnicodeError) as exc:
+        raise FirstBootError(f"{path} cannot be read: {exc}") from None
+    if not value:
+        raise FirstBootError(f"{path} is empty: delete it and run first boot (firmware.firstboot)")
+    return value
+
+
+def ensure_secret(cfg: BoxConfig, name: str) -> str:
+    """Return the secret keys/<name> (one of SECRETS), making it first as first boot would if missing.
+
+    The box always has it from first boot; a data dir first boot never ran on (tests, tools) gets
+    one on first use, so the code that uses a secret behaves the same everywhere. Never logs the value.
+    """
+    if name not in dict(SECRETS):
+        raise ValueError(f"unknown secret {name!r}")
+    if _create_secret(_keys_dir(cfg) / name):
+        log.info("made keys/%s in %s (first boot had not run here)", name, cfg.data_dir)
+    return read_secret(cfg, name)
 
 
 def is_done(cfg: BoxConfig) -> bool:

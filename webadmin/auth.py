@@ -1,8 +1,9 @@
 """Passwords (argon2id), server-side sessions, CSRF tokens, login throttling and `require(role)`.
 
-Sessions: the cookie carries 32 random bytes; the database keeps only their sha256, so a
-stolen database copy does not log anyone in. Bottle's signed cookies are never used: they
-unpickle whatever the cookie holds.
+Sessions: the cookie carries 32 random bytes and their HMAC under the box's session.key
+(`<token>.<mac>`); the database keeps only the token's sha256, so a stolen database copy does
+not log anyone in, and a forged or guessed cookie is refused before any database lookup.
+Bottle's signed cookies are never used: they unpickle whatever the cookie holds.
 """
 
 from __future__ import annotations
@@ -16,15 +17,18 @@ import math
 import re
 import secrets
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import bottle
 from argon2 import PasswordHasher, Type
+import peewee
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from telephony.models import AdminUser, AuditLog, WebSession, utcnow
+from telephony.boxconfig import BoxConfig
+from telephony.models import AdminUser, AuditLog, WebSession, database, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +39,10 @@ IDLE_TIMEOUT = dt.timedelta(minutes=30)
 MAX_SESSION_AGE = dt.timedelta(hours=12)
 # Sliding the idle expiry costs a write; do it at most once a minute per session.
 TOUCH_EVERY = dt.timedelta(minutes=1)
+# The box's key that signs session cookies (keys/session.key, made by first boot).
+SESSION_KEY_NAME = "session.key"
+# Hex digits of HMAC-SHA256 kept in the cookie: 128 bits, beyond guessing.
+COOKIE_MAC_HEX = 32
 
 # Role ranks: a higher role may do everything a lower one may.
 ROLES = {"agent": 1, "supervisor": 2, "admin": 3}
@@ -116,8 +124,47 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+# The signing key of each open box database: sessions live in that database, so the key that
+# signs their cookies goes with it (several apps, each over its own data dir, may share a process).
+_session_keys: weakref.WeakKeyDictionary[peewee.Database, bytes] = weakref.WeakKeyDictionary()
+
+
+def use_session_key(db: peewee.Database, config: BoxConfig) -> None:
+    """Sign the session cookies of `db` with the box's session.key (made now if first boot never ran)."""
+    from firmware.firstboot import ensure_secret
+
+    _session_keys[db] = ensure_secret(config, SESSION_KEY_NAME).encode()
+
+
+def _cookie_mac(token: str) -> str | None:
+    """Return the MAC of `token` under the key of the database the models use now; None if it has none."""
+    key = _session_keys.get(database.obj) if database.obj is not None else None
+    if key is None:
+        return None
+    return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()[:COOKIE_MAC_HEX]
+
+
+def sign_token(token: str) -> str:
+    """Return the cookie value for a session token: `<token>.<mac>`."""
+    mac = _cookie_mac(token)
+    if mac is None:  # a programming error: create_app binds the key of every database it serves
+        raise RuntimeError("no session key for this database (webadmin.auth.use_session_key)")
+    return f"{token}.{mac}"
+
+
+def verified_token(cookie: str | None) -> str | None:
+    """Return the token of a cookie value whose MAC is right; None for anything else."""
+    if not cookie or len(cookie) > 128 + 1 + COOKIE_MAC_HEX:
+        return None
+    token, _dot, mac = cookie.rpartition(".")
+    expected = _cookie_mac(token)
+    if not token or expected is None or not hmac.compare_digest(mac.encode(), expected.encode()):
+        return None
+    return token
+
+
 def start_session(user: AdminUser, remote_addr: str) -> tuple[str, WebSession]:
-    """Create a session for `user`; return the cookie token (never stored) and the row."""
+    """Create a session for `user`; return the signed cookie value (its token is never stored) and the row."""
     now = utcnow()
     # Logins are rare: a good moment to drop sessions that ran out.
     WebSession.delete().where(WebSession.expires <= now).execute()
@@ -130,12 +177,16 @@ def start_session(user: AdminUser, remote_addr: str) -> tuple[str, WebSession]:
         expires=now + IDLE_TIMEOUT,
         remote_addr=remote_addr[:64],
     )
-    return token, session
+    return sign_token(token), session
 
 
-def find_session(token: str | None) -> WebSession | None:
-    """Return the live session for a cookie token (user loaded), sliding its idle expiry; else None."""
-    if not token or len(token) > 128:
+def find_session(cookie: str | None) -> WebSession | None:
+    """Return the live session for a cookie value (user loaded), sliding its idle expiry; else None.
+
+    A cookie whose MAC is wrong is refused here, before the database is asked.
+    """
+    token = verified_token(cookie)
+    if token is None or len(token) > 128:
         return None
     row = (
         WebSession.select(WebSession, AdminUser)

@@ -88,6 +88,11 @@ class GuardPlugin:
     name = "pbx-guard"
     api = 2
 
+    def setup(self, app: bottle.Bottle) -> None:
+        """Bind the box's session.key to the app's database: the guard verifies the session cookies."""
+        app_state = app.config["pbx.state"]
+        auth.use_session_key(app_state.db, app_state.config)
+
     def apply(self, callback: Callable[..., Any], route: bottle.Route) -> Callable[..., Any]:
         kind = getattr(route.callback, auth.ACCESS_ATTR, None)
         if kind is None:

@@ -160,8 +160,8 @@ def test_session_cookie_is_random_hashed_at_rest_and_locked_down(client):
     assert "httponly" in flags
     assert "samesite=strict" in flags
     assert "secure" not in flags
-    token = client.cookies["pbx_session"]
-    assert len(token) == 43  # 32 random bytes, base64url
+    token, mac = client.cookies["pbx_session"].split(".")  # the token, signed with the box's session.key
+    assert len(token) == 43 and len(mac) == 32  # 32 random bytes, base64url; 128 bits of HMAC-SHA256
     stored = WebSession.get()
     assert stored.id_hash == hashlib.sha256(token.encode()).hexdigest()
     assert WebSession.select().where(WebSession.id_hash == token).count() == 0
