@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -17,7 +18,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from firmware.errors import ConfigApplyError
+from firmware.errors import ConfigApplyError, FirmwareError
+from firmware.firstboot import ensure_secret
 from telephony.boxconfig import BoxConfig
 from telephony.errors import ConfigError
 from telephony.models.pbx import REALM_RE
@@ -32,6 +34,9 @@ WILDCARD_HOSTS = ("", "0.0.0.0", "*")
 MAX_SOCKET_PATH = 107
 
 _HOST_RE = re.compile(r"^[A-Za-z0-9.:-]+$")
+# What first boot writes (secrets.token_urlsafe); anything else could break out of the quoted modparam.
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{32,128}$")
+EDGE_SECRET_NAME = "edge.secret"
 _PLACEHOLDER_RE = re.compile(r"@@([A-Z][A-Z0-9_]*)@@")
 
 # kamailio's `debug` levels for the box's log level: NOTICE keeps the edge's xlog lines
@@ -138,6 +143,24 @@ def _checked_path(path: Path, what: str, limit: int = 1024) -> str:
     return text
 
 
+def auth_secret(cfg: BoxConfig) -> str:
+    """Return the box's edge.secret for kamailio's digest nonces (made now if first boot never ran).
+
+    Per box, and the same across kamailio restarts: a nonce handed out before a restart still
+    verifies after it, and no two boxes share one. The value is never put in a log or an error.
+    """
+    try:
+        value = ensure_secret(cfg, EDGE_SECRET_NAME)
+    except FirmwareError as exc:
+        raise ConfigApplyError(f"kamailio config: {exc}") from None
+    if not _SECRET_RE.fullmatch(value):
+        path = cfg.data_dir / "keys" / EDGE_SECRET_NAME
+        raise ConfigApplyError(
+            f"kamailio config: {path} is not a secret first boot made; delete it and run first boot"
+        )
+    return value
+
+
 def template_values(cfg: BoxConfig, realm: str, limits: EdgeLimits) -> dict[str, str]:
     """Return the value of every placeholder of the template."""
     if not REALM_RE.fullmatch(realm):
@@ -146,6 +169,7 @@ def template_values(cfg: BoxConfig, realm: str, limits: EdgeLimits) -> dict[str,
         )
     return {
         "REALM": realm,
+        "AUTH_SECRET": auth_secret(cfg),
         "LISTEN": "\n".join(listen_lines(cfg)),
         "SIP_PORT": str(cfg.sip_port),
         "CORE_PORT": str(cfg.core_sip_port),
@@ -198,6 +222,14 @@ def check_config(path: Path, timeout: float = 30, run_dir: Path | None = None) -
     return output
 
 
+def _write_private(path: Path, text: str) -> None:
+    """Write a file only its owner can read: the config holds the box's edge secret."""
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(text)
+
+
 def write_kamailio(
     cfg: BoxConfig, realm: str = "pbx", limits: EdgeLimits | None = None, template: Path = TEMPLATE
 ) -> Path:
@@ -205,7 +237,7 @@ def write_kamailio(
     cfg.run_dir.mkdir(parents=True, exist_ok=True)
     path = cfg.run_dir / CONFIG_NAME
     candidate = path.with_name(CONFIG_NAME + ".new")
-    candidate.write_text(render_kamailio(cfg, realm, limits, template))
+    _write_private(candidate, render_kamailio(cfg, realm, limits, template))
     try:
         check_config(candidate)
     except ConfigApplyError as exc:

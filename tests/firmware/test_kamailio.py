@@ -3,15 +3,36 @@
 from __future__ import annotations
 
 import re
+import stat
+import subprocess
+import uuid
 
 import pytest
 
 from firmware.errors import ConfigApplyError, FirmwareError
-from firmware.kamailio import TEMPLATE, EdgeLimits, kamailio_command, render_kamailio, write_kamailio
+from firmware.firstboot import first_boot, read_secret
+from firmware.kamailio import (
+    TEMPLATE,
+    EdgeLimits,
+    check_config,
+    kamailio_command,
+    render_kamailio,
+    write_kamailio,
+)
 from telephony import boxconfig
 from telephony.edge import KamailioRpc, parse_kamcmd
 from telephony.errors import ConfigError, ControlError
-from tests.firmware.conftest import LIMITS, SECRET, free_udp_port, udp_port_bound
+from tests.firmware.conftest import (
+    LIMITS,
+    REALM,
+    SECRET,
+    Edge,
+    SipClient,
+    digest_params,
+    free_udp_port,
+    md5,
+    udp_port_bound,
+)
 from tests.support.box import wait_until
 
 # --- rendering -------------------------------------------------------------------------------------
@@ -71,6 +92,80 @@ def test_write_installs_a_checked_config_and_keeps_it_when_the_next_is_rejected(
     assert "no_such_module" in str(info.value)
     assert path.read_text() == good
     assert (cfg.run_dir / "kamailio.cfg.rejected").exists()
+
+
+def _auth_secret_of(text: str) -> str:
+    (secret,) = re.findall(r'^modparam\("auth", "secret", "([^"]*)"\)$', text, re.MULTILINE)
+    return secret
+
+
+def test_the_auth_nonce_secret_is_the_boxs_edge_secret_and_kamailio_accepts_it(tmp_path):
+    cfg = _cfg(tmp_path)
+    first_boot(cfg)
+    path = write_kamailio(cfg, "pbx")  # runs `kamailio -c` on it before installing it
+    secret = read_secret(cfg, "edge.secret")
+    assert _auth_secret_of(path.read_text()) == secret
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600  # the config now holds a secret
+    assert secret not in check_config(path)  # kamailio's own output does not show it
+
+
+def test_two_boxes_get_different_secrets_and_one_box_keeps_its_own(tmp_path):
+    one, two = _cfg(tmp_path / "one"), _cfg(tmp_path / "two")  # no first boot: made on first use
+    secret_one = _auth_secret_of(render_kamailio(one))
+    assert secret_one == read_secret(one, "edge.secret") and len(secret_one) >= 40
+    assert stat.S_IMODE((one.data_dir / "keys" / "edge.secret").stat().st_mode) == 0o600
+    assert _auth_secret_of(render_kamailio(two)) != secret_one
+    assert _auth_secret_of(render_kamailio(one)) == secret_one
+
+
+@pytest.mark.parametrize("content", ["", 'short"); exit', "x" * 40 + '"\nmodparam("a", "b", 1)'])
+def test_an_edge_secret_that_is_not_one_first_boot_made_is_refused_without_showing_it(tmp_path, content):
+    cfg = _cfg(tmp_path)
+    (cfg.data_dir / "keys").mkdir(parents=True)
+    (cfg.data_dir / "keys" / "edge.secret").write_text(content)
+    with pytest.raises(ConfigApplyError) as info:
+        render_kamailio(cfg)
+    assert "edge.secret" in str(info.value)
+    assert not content or content not in str(info.value)
+
+
+def _start_kamailio(edge: Edge) -> None:
+    """(Re)render the edge's config and start kamailio on it, as a box restart would."""
+    write_kamailio(edge.cfg, REALM, edge.limits)
+    with open(edge.log_path, "ab") as log:
+        edge.proc = subprocess.Popen(
+            kamailio_command(edge.cfg), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    wait_until(lambda: edge.proc.poll() is None and edge.rpc.ping(), 10, "kamailio on its ctl socket")
+
+
+def test_a_nonce_handed_out_before_a_kamailio_restart_still_verifies_after_it(tmp_path):
+    edge = Edge(tmp_path).start()
+    client = SipClient("127.0.0.1", edge.cfg.sip_port, "127.0.0.1")
+    try:
+        ruri, call_id = f"sip:127.0.0.1:{edge.cfg.sip_port}", f"{uuid.uuid4().hex}@test"
+        client.send_raw(client.build("REGISTER", ruri, "1001", "1001", call_id, ("Expires: 60",)))
+        challenge = client.recv(2.0)
+        assert challenge is not None and challenge.status == 401
+        params = digest_params(challenge.header("WWW-Authenticate")[0])
+
+        edge.stop()
+        _start_kamailio(edge)
+
+        ha1, ha2 = md5(f"1001:{params['realm']}:{SECRET}"), md5(f"REGISTER:{ruri}")
+        cnonce, nc = uuid.uuid4().hex[:8], "00000001"
+        response = md5(f"{ha1}:{params['nonce']}:{nc}:{cnonce}:auth:{ha2}")
+        authorization = (
+            f'Authorization: Digest username="1001", realm="{params["realm"]}", nonce="{params["nonce"]}", '
+            f'uri="{ruri}", response="{response}", algorithm=MD5, cnonce="{cnonce}", nc={nc}, qop=auth'
+        )
+        client.send_raw(client.build("REGISTER", ruri, "1001", "1001", call_id, ("Expires: 60", authorization)))
+        answer = client.recv(2.0)
+        assert answer is not None, edge.log_tail()
+        assert answer.status == 200, answer.text + edge.log_tail()
+    finally:
+        client.close()
+        edge.stop()
 
 
 def test_kamailio_command_runs_in_the_foreground_with_every_file_under_run_dir(tmp_path):
