@@ -3,8 +3,11 @@
 - pbx-core: its control API's GET /status, which is answered from the engine loop itself, so a
   hung loop fails the check even while the HTTP thread still accepts connections.
 - kamailio: a SIP OPTIONS to the edge's port, which the edge answers itself (200 Keepalive).
-- webadmin: an HTTP GET of /login (any HTTP status is an answer; a refused or hung
-  connection is not).
+- webadmin: a GET of /login (any HTTP status is an answer; a refused or hung connection is not).
+  With HTTPS on (PBX_HTTPS_PORT, the image) that GET goes over TLS to the HTTPS port, as an admin's
+  does, and the plain HTTP port must answer too (with its redirect to HTTPS): no page is left on
+  plain HTTP for the check. The TLS connection is on the box's own address and the certificate is
+  the box's self-signed one, so it is not verified: the check asks whether the server answers.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import dataclasses
 import http.client
 import secrets
 import socket
+import ssl
 import time
 from collections.abc import Callable
 
@@ -85,17 +89,36 @@ def check_edge(cfg: BoxConfig, timeout: float = TIMEOUT) -> tuple[bool, str]:
             return False, f"SIP OPTIONS to {host}:{cfg.sip_port}: {exc}"
 
 
-def check_web(cfg: BoxConfig, timeout: float = TIMEOUT) -> tuple[bool, str]:
-    host = _connect_host(cfg.http_host)
-    conn = http.client.HTTPConnection(host, cfg.http_port, timeout=timeout)
+def _get_login(conn: http.client.HTTPConnection, scheme: str) -> tuple[bool, str]:
+    """GET /login on `conn`; any HTTP status is an answer."""
+    where = f"{scheme} GET /login on {conn.host}:{conn.port}"
     try:
         conn.request("GET", "/login")
-        status = conn.getresponse().status
-        return True, f"HTTP GET /login answered {status}"
+        return True, f"{where} answered {conn.getresponse().status}"
     except (OSError, http.client.HTTPException) as exc:
-        return False, f"HTTP GET /login on {host}:{cfg.http_port}: {exc or type(exc).__name__}"
+        return False, f"{where}: {exc or type(exc).__name__}"
     finally:
         conn.close()
+
+
+def _unverified_tls() -> ssl.SSLContext:
+    """TLS without verification: the box asks itself, and its certificate is its own self-signed one."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def check_web(cfg: BoxConfig, timeout: float = TIMEOUT) -> tuple[bool, str]:
+    host = _connect_host(cfg.http_host)
+    http_ok, http_detail = _get_login(
+        http.client.HTTPConnection(host, cfg.http_port, timeout=timeout), "HTTP"
+    )
+    if not cfg.https_port:
+        return http_ok, http_detail
+    https = http.client.HTTPSConnection(host, cfg.https_port, timeout=timeout, context=_unverified_tls())
+    https_ok, https_detail = _get_login(https, "HTTPS")
+    return http_ok and https_ok, f"{https_detail}; {http_detail}"
 
 
 CHECKS: tuple[tuple[str, Callable[[BoxConfig, float], tuple[bool, str]]], ...] = (

@@ -26,6 +26,7 @@ def check_ports(cfg: boxconfig.BoxConfig) -> list[str]:
         (cfg.sip_host, cfg.sip_port, socket.SOCK_DGRAM, "PBX_SIP_PORT (UDP)"),
         (cfg.sip_host, cfg.sip_port, socket.SOCK_STREAM, "PBX_SIP_PORT (TCP)"),
         (cfg.http_host, cfg.http_port, socket.SOCK_STREAM, "PBX_HTTP_PORT"),
+        *([(cfg.http_host, cfg.https_port, socket.SOCK_STREAM, "PBX_HTTPS_PORT")] if cfg.https_port else []),
         ("127.0.0.1", cfg.core_sip_port, socket.SOCK_DGRAM, "PBX_CORE_SIP_PORT"),
         ("127.0.0.1", cfg.control_port, socket.SOCK_STREAM, "PBX_CONTROL_PORT"),
     ]
@@ -92,7 +93,13 @@ def main() -> int:
         return 1
     first = not AdminUser.select().exists()
     print(f"The box is starting (board: {cfg.board}, data: {cfg.data_dir})", flush=True)
-    print(f"  Web admin:  http://{cfg.http_host}:{cfg.http_port}/", flush=True)
+    if cfg.https_port:
+        print(
+            f"  Web admin:  https://{cfg.http_host}:{cfg.https_port}/ (self-signed certificate)", flush=True
+        )
+        print(f"              http://{cfg.http_host}:{cfg.http_port}/ redirects there", flush=True)
+    else:
+        print(f"  Web admin:  http://{cfg.http_host}:{cfg.http_port}/", flush=True)
     if first:
         print("              first visit: set the admin password (no default password exists)", flush=True)
     print(

@@ -22,6 +22,11 @@ def _port(text: str) -> int:
     return value
 
 
+def _port_or_off(text: str) -> int:
+    """A port number, or 0 for a listener that is off."""
+    return 0 if text.strip() == "0" else _port(text)
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value <= 0:
@@ -33,6 +38,11 @@ def _path(text: str) -> Path:
     return Path(text).expanduser().absolute()
 
 
+def _optional_path(text: str) -> Path | None:
+    """A path, or None (empty) for the default the config derives from data_dir."""
+    return _path(text) if text.strip() else None
+
+
 # key, environment variable, parser, default, help
 SETTINGS: tuple[tuple[str, str, Callable[[str], Any], str, str], ...] = (
     ("data_dir", "PBX_DATA_DIR", _path, "./var", "data directory: database, media, run files, logs"),
@@ -40,7 +50,10 @@ SETTINGS: tuple[tuple[str, str, Callable[[str], Any], str, str], ...] = (
     ("sip_port", "PBX_SIP_PORT", _port, "5060", "SIP port (UDP and TCP) phones register to"),
     ("sip_advertise", "PBX_SIP_ADVERTISE", str, "", "address shown to phones (default: first non-loopback)"),
     ("http_host", "PBX_HTTP_HOST", str, "127.0.0.1", "address the web admin listens on"),
-    ("http_port", "PBX_HTTP_PORT", _port, "8080", "web admin port"),
+    ("http_port", "PBX_HTTP_PORT", _port, "8080", "web admin HTTP port (only redirects if https_port)"),
+    ("https_port", "PBX_HTTPS_PORT", _port_or_off, "0", "web admin HTTPS port on http_host (0: HTTPS off)"),
+    ("tls_cert", "PBX_TLS_CERT", _optional_path, "", "web admin TLS certificate (default: first boot's)"),
+    ("tls_key", "PBX_TLS_KEY", _optional_path, "", "web admin TLS private key (default: first boot's)"),
     ("core_sip_port", "PBX_CORE_SIP_PORT", _port, "5070", "pbx-core SIP port on 127.0.0.1 (kamailio only)"),
     ("control_port", "PBX_CONTROL_PORT", _port, "5071", "pbx-core control API port on 127.0.0.1"),
     ("rtp_port", "PBX_RTP_PORT", _port, "20000", "first RTP port of pbx-core"),
@@ -60,6 +73,9 @@ class BoxConfig:
     sip_advertise: str
     http_host: str
     http_port: int
+    https_port: int
+    tls_cert: Path | None
+    tls_key: Path | None
     core_sip_port: int
     control_port: int
     rtp_port: int
@@ -84,6 +100,20 @@ class BoxConfig:
         return self.data_dir / "media"
 
     @property
+    def web_tls_cert(self) -> Path:
+        """The certificate the web admin serves: PBX_TLS_CERT, else the one first boot makes."""
+        from firmware.firstboot import TLS_CERT  # first boot owns the data layout (and imports this module)
+
+        return self.tls_cert or self.data_dir / TLS_CERT
+
+    @property
+    def web_tls_key(self) -> Path:
+        """The private key of web_tls_cert: PBX_TLS_KEY, else the one first boot makes."""
+        from firmware.firstboot import TLS_KEY
+
+        return self.tls_key or self.data_dir / TLS_KEY
+
+    @property
     def kamailio_ctl(self) -> Path:
         return self.run_dir / "kamailio_ctl"
 
@@ -95,7 +125,8 @@ class BoxConfig:
         """Return the environment variables that reproduce this config in a child process."""
         out = {}
         for key, env, _parser, _default, _help in SETTINGS:
-            out[env] = str(getattr(self, key))
+            value = getattr(self, key)
+            out[env] = "" if value is None else str(value)
         return out
 
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import bottle
-from argon2 import PasswordHasher, Type
 import peewee
+from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from telephony.boxconfig import BoxConfig

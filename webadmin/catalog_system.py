@@ -157,4 +157,9 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "factory reset refused",
         "zh-CN": "恢复出厂设置被拒绝",
     },
+    # The plain-HTTP port when HTTPS is on (webadmin/main.py), to a request without a Host header.
+    "https.host_needed": {
+        "en": "The web admin is served over HTTPS: open https://<this box's address>:{port}/",
+        "zh-CN": "管理界面仅通过 HTTPS 提供：请访问 https://<本设备地址>:{port}/",
+    },
 }

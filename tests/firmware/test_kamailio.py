@@ -159,7 +159,9 @@ def test_a_nonce_handed_out_before_a_kamailio_restart_still_verifies_after_it(tm
             f'Authorization: Digest username="1001", realm="{params["realm"]}", nonce="{params["nonce"]}", '
             f'uri="{ruri}", response="{response}", algorithm=MD5, cnonce="{cnonce}", nc={nc}, qop=auth'
         )
-        client.send_raw(client.build("REGISTER", ruri, "1001", "1001", call_id, ("Expires: 60", authorization)))
+        client.send_raw(
+            client.build("REGISTER", ruri, "1001", "1001", call_id, ("Expires: 60", authorization))
+        )
         answer = client.recv(2.0)
         assert answer is not None, edge.log_tail()
         assert answer.status == 200, answer.text + edge.log_tail()
