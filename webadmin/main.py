@@ -3,6 +3,12 @@
 With PBX_HTTPS_PORT set (the image: 8443) the app is served over TLS with the box's own
 certificate (first boot makes it) and the plain HTTP port only redirects there; with it unset
 (`make run`, tests) the app is served over plain HTTP on PBX_HTTP_PORT as before.
+
+No page stays on plain HTTP, not even for health checks: firmware/health.py asks /login over
+HTTPS on loopback and takes the HTTP port's redirect as that port's answer. No HSTS header
+either: HSTS binds the host name on every port, so a browser that saw it would then speak TLS
+to the HTTP port too (and to the box's other plain-HTTP services), and a box whose HTTPS is
+later turned off would lock its admins out; with a self-signed certificate browsers ignore it.
 """
 
 from __future__ import annotations
