@@ -65,6 +65,14 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "update.reason.failed": {"en": "the update service reported an error.", "zh-CN": "升级服务报告错误。"},
     "update.detail": {"en": "Details", "zh-CN": "详细信息"},
+    "update.rolled_back_title": {"en": "Update rolled back", "zh-CN": "升级已回退"},
+    "update.rolled_back_text": {
+        "en": "version {version} (slot {slot}) did not pass its health checks after restarting, so the box went "
+        "back to slot {running} (version {running_version}). Slot {slot} will not be started again until a new "
+        "update is installed into it.",
+        "zh-CN": "版本 {version}（分区 {slot}）重启后未通过健康检查，设备已自动回退到分区 {running}（版本 "
+        "{running_version}）。在重新升级之前，分区 {slot} 不会再被启动。",
+    },
     "update.rollback_title": {"en": "Database restored after a rollback", "zh-CN": "回退后已恢复数据库"},
     "update.rollback_text": {
         "en": "On {when} this firmware found a database of schema {found} (written by a newer firmware that "

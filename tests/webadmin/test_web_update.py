@@ -91,6 +91,36 @@ def test_an_admin_uploads_a_bundle_it_installs_to_the_other_slot_and_the_box_res
 
 
 @needs_rauc
+def test_after_a_new_slot_never_got_healthy_the_page_says_the_update_was_rolled_back(
+    admin, app, box, reboots, keys, tmp_path
+):
+    assert 'id="update-rolled-back"' not in admin.get("/update").text
+    upload(
+        admin,
+        "update-2.0.raucb",
+        make_bundle(tmp_path, keys, BOARD, "2.0", {"VERSION": "2.0\n"}).read_bytes(),
+    )
+    assert wait_phase(admin, ("rebooting", "refused", "failed"))["phase"] == "rebooting"
+    # the new slot boots three times and never passes its health checks (no mark-good), then the chooser goes back
+    assert [box.power_on() for _ in range(4)] == ["B", "B", "B", "A"]
+    app.config[update_routes.JOB_KEY] = update.UpdateJob(
+        update.Rauc(compatible=BOARD, keyring=box.keyring, env=box.env),
+        reboot=lambda: reboots.append("reboot"),
+    )
+
+    text = html.unescape(admin.get("/update").text)
+    assert 'id="update-rolled-back"' in text
+    assert (
+        "version 2.0 (slot B) did not pass its health checks after restarting, so the box went back to slot A"
+        in text
+    )
+    set_language("zh-CN")
+    text = html.unescape(admin.get("/update").text)
+    assert "版本 2.0（分区 B）重启后未通过健康检查，设备已自动回退到分区 A" in text
+    assert 'data-slot="A"' in text and "当前运行" in text.split('data-slot="A"')[1].split("</tr>")[0]
+
+
+@needs_rauc
 @pytest.mark.parametrize(
     ("kind", "english", "chinese"),
     [

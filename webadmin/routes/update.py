@@ -92,6 +92,20 @@ def _slots() -> tuple[list[dict], str]:
     return rows, ""
 
 
+def rolled_back(slots: list[dict]) -> dict | None:
+    """The slot the box left behind: not running, marked bad by the boot chooser, holding a version.
+
+    A new system that never passed its health checks used up its boots and the chooser went back
+    to the other slot; RAUC's custom backend then reports that slot's boot status as bad.
+    """
+    booted = next((s for s in slots if s["booted"]), None)
+    for slot in slots:
+        if booted is not None and not slot["booted"] and slot["boot_status"] == "bad" and slot["version"]:
+            return {"slot": slot["bootname"], "version": slot["version"], "running": booted["bootname"],
+                    "running_version": booted["version"] or "—"}  # fmt: skip
+    return None
+
+
 def _render(error: str = "") -> str:
     state = _job().snapshot()
     slots, rauc_problem = _slots()
@@ -104,6 +118,7 @@ def _render(error: str = "") -> str:
         busy=_job().busy(),
         slots=slots,
         rauc_problem=rauc_problem,
+        failed_update=rolled_back(slots),
         restore=snapshots.last_restore(context.state().config.db_path.parent),
         error=error,
     )

@@ -11,6 +11,12 @@
   {{t('update.rollback_text', when=restore['restored_at'], found=restore['found_version'], restored=restore['restored_version'], aside=restore['kept_aside'])}}
 </div>
 % end
+% if failed_update:
+<div class="flash flash-warning" role="status" id="update-rolled-back">
+  <strong>{{t('update.rolled_back_title')}}</strong>:
+  {{t('update.rolled_back_text', version=failed_update['version'], slot=failed_update['slot'], running=failed_update['running'], running_version=failed_update['running_version'])}}
+</div>
+% end
 % if error:
 <div class="flash flash-error" role="alert" id="update-error">{{error}}</div>
 % end
