@@ -47,7 +47,8 @@ def pjproject_tarball(cache: Path) -> Path:
     found = sorted((cache / "pjsua2" / "src").glob("*orig-Xpjproject.tar.*"))
     if not found:
         raise BuildError(
-            f"no pjproject source tarball in {cache / 'pjsua2' / 'src'}; fix: run `make setup` once (it downloads it)"
+            f"no pjproject source tarball in {cache / 'pjsua2' / 'src'}; fix: run `make setup` once (it downloads"
+            " it), or, for a fresh PBX_CACHE, copy *orig-Xpjproject.tar.xz from another cache's pjsua2/src/"
         )
     return found[0]
 

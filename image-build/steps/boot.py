@@ -39,10 +39,12 @@ def collect_boot_files(ctx) -> None:
     if boot.exists():
         shutil.rmtree(boot)
     boot.mkdir(parents=True)
-    # Rebuild the initrd now that every stage's initramfs hooks and scripts are in the root.
+    # The one initrd generation of the build (the bootstrap defers the package hooks' own, see
+    # rootfs.DEFER_INITRAMFS_HOOK): every stage's initramfs hooks and scripts are in the root now.
+    # -c (create) for every installed kernel: no initrd exists yet, and -u only updates existing ones.
     with mounted(ctx.root):
         chroot(
-            ctx, ["update-initramfs", "-u", "-k", "all"], what="update-initramfs", fix="read the build log"
+            ctx, ["update-initramfs", "-c", "-k", "all"], what="update-initramfs", fix="read the build log"
         )
     kernel = newest(ctx.root / "boot", "vmlinuz-*")
     version = kernel.name.removeprefix("vmlinuz-")

@@ -26,6 +26,25 @@ DPKG_FILTERS = (
 )
 HOST_CA = Path("/etc/ssl/certs/ca-certificates.crt")
 COMPONENTS = "main non-free-firmware"  # non-free-firmware: the Raspberry Pi boot firmware (raspi-firmware)
+# The initrd is made once, by the boot-files step, after every stage's initramfs hooks are in the root.
+# While mmdebstrap installs the packages, update-initramfs is diverted to a no-op (the kernel's
+# postinst hook would otherwise generate an initrd that the boot-files step throws away: a whole
+# extra generation, minutes under qemu-user); the diversion is removed before mmdebstrap finishes.
+INITRAMFS = "/usr/sbin/update-initramfs"
+INITRAMFS_DIVERTED = INITRAMFS + ".pbx-real"
+INITRAMFS_STUB_ECHO = (
+    "update-initramfs: deferred (the image build makes the initrd once, in its boot-files step)"
+)
+DEFER_INITRAMFS_HOOK = (
+    f'chroot "$1" dpkg-divert --local --rename --divert {INITRAMFS_DIVERTED} --add {INITRAMFS}'
+    f" && printf '%s\\n' '#!/bin/sh' 'echo \"{INITRAMFS_STUB_ECHO}\"' >\"$1{INITRAMFS}\""
+    f' && chmod 755 "$1{INITRAMFS}"'
+)
+RESTORE_INITRAMFS_HOOK = (
+    f'rm -f "$1{INITRAMFS}"'
+    f' && chroot "$1" dpkg-divert --local --rename --divert {INITRAMFS_DIVERTED} --remove {INITRAMFS}'
+    f' && test -x "$1{INITRAMFS}"'
+)
 
 
 def apt_sources(ctx) -> list[str]:
@@ -48,6 +67,8 @@ def mmdebstrap_command(ctx, packages: Sequence[str]) -> list[str]:
         '--aptopt=APT::Install-Suggests "false"',
         f"--include={','.join(packages)}",
         "--skip=cleanup/apt/lists",  # kept for the manifest's Release dates and cache-miss builds; trimmed later
+        f"--essential-hook={DEFER_INITRAMFS_HOOK}",
+        f"--customize-hook={RESTORE_INITRAMFS_HOOK}",
     ]
     cmd += [f"--dpkgopt={f}" for f in DPKG_FILTERS]
     return [*cmd, ctx.suite, str(ctx.root), *apt_sources(ctx)]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import re
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -202,3 +204,35 @@ def test_overlays_mount_root_read_only_and_run_the_box_from_systemd():
     unit = (IMAGE_BUILD / "stages/10-app/overlay/etc/systemd/system/pbx-box.service").read_text()
     assert "ExecStart=/opt/pbx/venv/bin/pbx-box" in unit and "RequiresMountsFor=/data" in unit
     assert "PBX_DATA_DIR=/data/pbx" in unit or "EnvironmentFile=/etc/pbx/box.env" in unit
+
+
+def test_initrd_is_generated_once_by_the_boot_files_step(tmp_path, monkeypatch):
+    # mmdebstrap: update-initramfs is a diverted no-op while the packages install (the kernel's
+    # postinst would make an initrd the boot-files step replaces), and the real one is back after.
+    cmd = rootfs.mmdebstrap_command(build.parse_context({"ARCH": "arm64"}), ["linux-image-arm64"])
+    essential = [a for a in cmd if a.startswith("--essential-hook=")]
+    customize = [a for a in cmd if a.startswith("--customize-hook=")]
+    assert essential == [f"--essential-hook={rootfs.DEFER_INITRAMFS_HOOK}"]
+    assert customize == [f"--customize-hook={rootfs.RESTORE_INITRAMFS_HOOK}"]
+    assert "dpkg-divert --local --rename" in rootfs.DEFER_INITRAMFS_HOOK
+    assert "--add /usr/sbin/update-initramfs" in rootfs.DEFER_INITRAMFS_HOOK
+    assert "--remove /usr/sbin/update-initramfs" in rootfs.RESTORE_INITRAMFS_HOOK
+    # The boot-files step then creates it (-c: no initrd exists yet; -u would do nothing), once.
+    root = tmp_path / "root"
+    (root / "boot").mkdir(parents=True)
+    (root / "boot" / "vmlinuz-6.1.0-57-amd64").write_text("kernel")
+    calls = []
+
+    def fake_chroot(ctx, args, **_kw):
+        calls.append(list(args))
+        (root / "boot" / "initrd.img-6.1.0-57-amd64").write_text("initrd")
+        return ""
+
+    monkeypatch.setattr(boot, "chroot", fake_chroot)
+    monkeypatch.setattr(boot, "mounted", lambda _root: contextlib.nullcontext(_root))
+    ctx = types.SimpleNamespace(
+        root=root, boot_dir=tmp_path / "out" / "boot", arch="amd64", facts={}, board_dir=tmp_path
+    )
+    boot.collect_boot_files(ctx)
+    assert [c for c in calls if c[0] == "update-initramfs"] == [["update-initramfs", "-c", "-k", "all"]]
+    assert (ctx.boot_dir / "initrd.img").read_text() == "initrd"
