@@ -23,9 +23,10 @@ from pathlib import Path
 import pytest
 
 from firmware import health
-from firmware.firstboot import make_tls_certificate
+from firmware.firstboot import make_tls_certificate, read_secret
 from firmware.run import check_ports
 from telephony import boxconfig
+from tests.support.box import Box, free_port
 from tests.webadmin.conftest import ADMIN, PASSWORD, closed_port
 from tests.webadmin.wsgi_client import CSRF_RE
 from webadmin import auth
@@ -292,9 +293,8 @@ def test_the_health_check_fails_when_either_port_does_not_answer(served, dead):
 
 def test_box_start_names_a_taken_https_port(served):
     cfg = boxconfig.load(served.cfg.environ(), http_port=closed_port())
-    assert check_ports(cfg) == [
-        f"PBX_HTTPS_PORT: 127.0.0.1:{cfg.https_port} is already in use by another program"
-    ]
+    web = [line for line in check_ports(cfg) if line.startswith("PBX_HTTP")]  # SIP ports: whatever runs here
+    assert web == [f"PBX_HTTPS_PORT: 127.0.0.1:{cfg.https_port} is already in use by another program"]
 
 
 # --- no certificate --------------------------------------------------------------------------------
@@ -317,3 +317,41 @@ def test_without_its_certificate_the_admin_refuses_to_start_and_names_the_file(t
         process.stop()
     with socket.socket() as sock, pytest.raises(ConnectionRefusedError):
         sock.connect(("127.0.0.1", http_port))  # and it does not serve plain HTTP instead
+
+
+# --- the whole box, as the image runs it -----------------------------------------------------------
+
+
+class HttpsBox(Box):
+    """The box under supervisord with PBX_HTTPS_PORT set; first boot makes the certificate."""
+
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__(data_dir, rtp_port=23400)
+        self.env["PBX_HTTPS_PORT"] = str(free_port())
+        self.cfg = boxconfig.load(self.env)
+
+    def web_up(self) -> bool:
+        return health.check_web(self.cfg, timeout=2)[0]  # the watchdog's own check
+
+
+def test_the_box_serves_first_boots_certificate_and_kamailio_uses_its_edge_secret(tmp_path):
+    box = HttpsBox(tmp_path / "data").start()
+    try:
+        https = box.cfg.https_port
+        banner = (box.cfg.data_dir / "box.out").read_text()
+        assert f"Web admin:  https://127.0.0.1:{https}/" in banner
+        assert f"http://127.0.0.1:{box.cfg.http_port}/ redirects there" in banner
+        der = ssl.PEM_cert_to_DER_cert((box.cfg.data_dir / "keys" / "web-tls.crt").read_text())
+        with socket.create_connection(("127.0.0.1", https), timeout=10) as raw:
+            with unverified().wrap_socket(raw) as tls:
+                assert tls.getpeercert(binary_form=True) == der
+        assert Browser(https).request("GET", "/setup").status == 200
+        location = plain_http(box.cfg.http_port, "GET", "/setup").headers["Location"]
+        assert location == f"https://127.0.0.1:{https}/setup"
+        secret = read_secret(box.cfg, "edge.secret")
+        assert f'modparam("auth", "secret", "{secret}")' in (box.cfg.run_dir / "kamailio.cfg").read_text()
+        logs = "".join(p.read_text(errors="replace") for p in box.cfg.log_dir.glob("*.log"))
+        assert secret not in logs + banner
+        assert read_secret(box.cfg, "session.key") not in logs + banner
+    finally:
+        box.stop()
