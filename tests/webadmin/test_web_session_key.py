@@ -10,7 +10,7 @@ import pytest
 
 from firmware.firstboot import read_secret
 from telephony.models import WebSession
-from tests.webadmin.conftest import do_setup, login
+from tests.webadmin.conftest import PASSWORD, do_setup, login
 from tests.webadmin.wsgi_client import Client
 from webadmin import auth
 from webadmin.app import create_app
@@ -81,3 +81,16 @@ def test_a_new_session_key_logs_every_session_out(client, config, control):
     (config.data_dir / "keys" / "session.key").unlink()  # what a factory reset does, among the rest
     restarted = Client(create_app(config, control), cookies={auth.SESSION_COOKIE: cookie})
     assert not _logged_in(restarted)
+
+
+def test_after_a_factory_reset_from_the_web_admin_cookies_are_signed_with_the_new_key(admin, config):
+    old_key = read_secret(config, "session.key")
+    done = admin.submit("/system", "/system/factory-reset", {"confirm": "1", "password": PASSWORD})
+    assert done.status == 303 and done.location == "/setup"
+    new_key = read_secret(config, "session.key")
+    assert new_key != old_key
+    do_setup(admin)
+    login(admin)
+    token, mac = admin.cookies[auth.SESSION_COOKIE].split(".")
+    assert mac == hmac.new(new_key.encode(), token.encode(), hashlib.sha256).hexdigest()[:32]
+    assert _logged_in(admin)

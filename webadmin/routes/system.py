@@ -161,6 +161,7 @@ def factory_reset() -> str:
     for name in STOPPED_FOR_RESET:
         _supervisor_call("stopProcess", name)
     wipe(state.config)
+    auth.use_session_key(state.db, state.config)  # sign with the new session.key the reset made
     apply_config(state.config, strict=False)
     for name in reversed(STOPPED_FOR_RESET):
         _supervisor_call("startProcess", name)
