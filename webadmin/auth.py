@@ -27,6 +27,7 @@ import peewee
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from firmware.firstboot import ensure_secret
 from telephony.boxconfig import BoxConfig
 from telephony.models import AdminUser, AuditLog, WebSession, database, utcnow
 
@@ -131,8 +132,6 @@ _session_keys: weakref.WeakKeyDictionary[peewee.Database, bytes] = weakref.WeakK
 
 def use_session_key(db: peewee.Database, config: BoxConfig) -> None:
     """Sign the session cookies of `db` with the box's session.key (made now if first boot never ran)."""
-    from firmware.firstboot import ensure_secret
-
     _session_keys[db] = ensure_secret(config, SESSION_KEY_NAME).encode()
 
 
