@@ -1,5 +1,5 @@
 # Stage 30-firmware, inside the target root: first boot before the box, a watchdog device for pbx-watchdog.
-systemctl enable pbx-firstboot.service
+systemctl enable pbx-firstboot.service pbx-grow-data.service
 # systemd must not hold /dev/watchdog itself: pbx-watchdog feeds it, only while the box is healthy.
 mkdir -p /etc/systemd/system.conf.d
 printf '[Manager]\nRuntimeWatchdogSec=0\nRebootWatchdogSec=0\n' >/etc/systemd/system.conf.d/30-pbx-watchdog.conf
