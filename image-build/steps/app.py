@@ -107,8 +107,10 @@ def copy_app(ctx) -> None:
     etc = ctx.root / "etc" / "pbx"
     etc.mkdir(parents=True, exist_ok=True)
     (etc / "box.env").write_text(
-        "# Read by pbx-box.service. Written by image-build for this image's board.\n"
-        f"PBX_BOARD={ctx.board}\nPBX_DATA_DIR=/data/pbx\n"
+        "# The box's settings (telephony/boxconfig.py), read by every unit that runs its code (pbx-box,\n"
+        "# first boot, the update health gate), so they all check the same ports. Written by image-build.\n"
+        "# The web admin: HTTPS on 8443 with first boot's self-signed certificate; 8080 only redirects.\n"
+        f"PBX_BOARD={ctx.board}\nPBX_DATA_DIR=/data/pbx\nPBX_HTTP_HOST=0.0.0.0\nPBX_HTTPS_PORT=8443\n"
     )
     log.info("    app at /opt/pbx/app (commit %s), board %s", commit[:12], ctx.board)
 
