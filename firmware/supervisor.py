@@ -61,7 +61,7 @@ def render_supervisord(cfg: BoxConfig, progs: list[Program] | None = None) -> st
         "[supervisord]",
         "nodaemon=true",
         f"logfile={logs}/supervisord.log",
-        "logfile_maxbytes=5MB",
+        f"logfile_maxbytes={cfg.log_file_mb}MB",
         "logfile_backups=2",
         f"pidfile={run}/supervisord.pid",
         f"childlogdir={logs}",
@@ -88,7 +88,7 @@ def render_supervisord(cfg: BoxConfig, progs: list[Program] | None = None) -> st
             "killasgroup=true",
             "redirect_stderr=true",
             f"stdout_logfile={logs}/{prog.name}.log",
-            "stdout_logfile_maxbytes=5MB",
+            f"stdout_logfile_maxbytes={cfg.log_file_mb}MB",
             "stdout_logfile_backups=2",
             "",
         ]
@@ -108,6 +108,7 @@ def check_supervisord(path: Path) -> None:
 def write_supervisord(cfg: BoxConfig, text: str | None = None) -> Path:
     """Render, check and install run/supervisord.conf; on rejection keep the last good file and raise."""
     cfg.run_dir.mkdir(parents=True, exist_ok=True)
+    cfg.log_dir.mkdir(parents=True, exist_ok=True)  # supervisord does not make its log directory
     path = cfg.run_dir / "supervisord.conf"
     candidate = path.with_name(path.name + ".new")
     candidate.write_text(render_supervisord(cfg) if text is None else text)

@@ -60,6 +60,8 @@ SETTINGS: tuple[tuple[str, str, Callable[[str], Any], str, str], ...] = (
     ("max_calls", "PBX_MAX_CALLS", _positive, "480", "call legs pbx-core accepts (pjsua maxCalls)"),
     ("board", "PBX_BOARD", str, "sim", "board file under board-configs/"),
     ("log_level", "PBX_LOG_LEVEL", str, "INFO", "log level of the box's Python processes"),
+    ("logs", "PBX_LOG_DIR", _optional_path, "", "program logs (default: data_dir/log; the image: RAM)"),
+    ("log_file_mb", "PBX_LOG_FILE_MB", _positive, "5", "cap of each program log file, MB (3 files kept)"),
 )
 
 
@@ -82,6 +84,8 @@ class BoxConfig:
     max_calls: int
     board: str
     log_level: str
+    logs: Path | None
+    log_file_mb: int
 
     @property
     def db_path(self) -> Path:
@@ -93,7 +97,9 @@ class BoxConfig:
 
     @property
     def log_dir(self) -> Path:
-        return self.data_dir / "log"
+        """Where supervisord keeps the programs' logs: PBX_LOG_DIR (the image: a RAM disk, sparing
+        the SD card), else data_dir/log."""
+        return self.logs or self.data_dir / "log"
 
     @property
     def media_dir(self) -> Path:

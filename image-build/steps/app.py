@@ -111,6 +111,8 @@ def copy_app(ctx) -> None:
         "# first boot, the update health gate), so they all check the same ports. Written by image-build.\n"
         "# The web admin: HTTPS on 8443 with first boot's self-signed certificate; 8080 only redirects.\n"
         f"PBX_BOARD={ctx.board}\nPBX_DATA_DIR=/data/pbx\nPBX_HTTP_HOST=0.0.0.0\nPBX_HTTPS_PORT=8443\n"
+        "# Program logs in RAM (/var/log is a tmpfs), 1 MB a file: the SD card is spared.\n"
+        "PBX_LOG_DIR=/var/log/pbx\nPBX_LOG_FILE_MB=1\n"
     )
     log.info("    app at /opt/pbx/app (commit %s), board %s", commit[:12], ctx.board)
 

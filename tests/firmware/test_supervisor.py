@@ -25,6 +25,32 @@ def test_every_program_restarts_and_logs_under_the_data_dir(tmp_path):
     assert parser["unix_http_server"]["chmod"] == "0700"
 
 
+def test_logs_go_where_pbx_log_dir_says_capped_by_pbx_log_file_mb(tmp_path):
+    """The image keeps program logs in RAM (/var/log is a 32 MiB tmpfs): 1 MB a file, 3 files a program."""
+    cfg = boxconfig.load(
+        {
+            "PBX_DATA_DIR": str(tmp_path / "data"),
+            "PBX_LOG_DIR": str(tmp_path / "ram" / "pbx"),
+            "PBX_LOG_FILE_MB": "1",
+        }
+    )
+    path = write_supervisord(cfg)
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read_string(path.read_text())
+    assert (tmp_path / "ram" / "pbx").is_dir()
+    assert parser["supervisord"]["logfile"] == str(tmp_path / "ram" / "pbx" / "supervisord.log")
+    assert parser["supervisord"]["logfile_maxbytes"] == "1MB"
+    programs = [name for name in parser.sections() if name.startswith("program:")]
+    assert {"program:pbx-core", "program:kamailio", "program:webadmin"} <= set(programs)
+    for name in programs:
+        assert parser[name]["stdout_logfile"].startswith(str(tmp_path / "ram" / "pbx") + "/")
+        assert (parser[name]["stdout_logfile_maxbytes"], parser[name]["stdout_logfile_backups"]) == (
+            "1MB",
+            "2",
+        )
+    assert not (tmp_path / "data" / "log").exists()
+
+
 def test_a_process_failing_at_start_is_retried_with_growing_backoff_then_reported_fatal_with_its_log(
     tmp_path,
 ):
