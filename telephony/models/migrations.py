@@ -5,6 +5,7 @@ Each migration is a function of the database. Never edit one that has shipped: a
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable
 
@@ -38,66 +39,34 @@ def _m0002_lines(db: peewee.Database) -> None:
         db.execute_sql("ALTER TABLE extension ADD COLUMN permission VARCHAR(16) NOT NULL DEFAULT 'national'")
 
 
-def _m0003_callcenter(db: peewee.Database) -> None:
-    # The frozen copy, not telephony.models.callcenter: what 0003 creates must never change.
-    from telephony.models import schema_0003
+def _frozen_tables(number: int, topic: str) -> Callable[[peewee.Database], None]:
+    """Migration `number`, _m<number>_<topic>: create the tables of telephony.models.schema_<number>.
 
-    with db.bind_ctx(schema_0003.TABLES):
-        db.create_tables(schema_0003.TABLES, safe=True)
+    Migrations 0003 and later create their tables from such a frozen copy, not from today's models,
+    so what a shipped migration creates never changes when a model does; the copy's models are bound
+    to the database only while they are created. The copy is imported when the migration runs, as
+    the models package imports this module.
+    """
 
+    def migration(db: peewee.Database) -> None:
+        tables = importlib.import_module(f"telephony.models.schema_{number:04d}").TABLES
+        with db.bind_ctx(tables):
+            db.create_tables(tables, safe=True)
 
-def _m0004_voicemail(db: peewee.Database) -> None:
-    from telephony.models import schema_0004
-
-    with db.bind_ctx(schema_0004.TABLES):
-        db.create_tables(schema_0004.TABLES, safe=True)
-
-
-def _m0005_ivr(db: peewee.Database) -> None:
-    from telephony.models import schema_0005
-
-    with db.bind_ctx(schema_0005.TABLES):
-        db.create_tables(schema_0005.TABLES, safe=True)
-
-
-def _m0006_conference(db: peewee.Database) -> None:
-    from telephony.models import schema_0006
-
-    with db.bind_ctx(schema_0006.TABLES):
-        db.create_tables(schema_0006.TABLES, safe=True)
-
-
-def _m0007_recording(db: peewee.Database) -> None:
-    from telephony.models import schema_0007
-
-    with db.bind_ctx(schema_0007.TABLES):
-        db.create_tables(schema_0007.TABLES, safe=True)
-
-
-def _m0008_features(db: peewee.Database) -> None:
-    from telephony.models import schema_0008
-
-    with db.bind_ctx(schema_0008.TABLES):
-        db.create_tables(schema_0008.TABLES, safe=True)
-
-
-def _m0009_park(db: peewee.Database) -> None:
-    from telephony.models import schema_0009
-
-    with db.bind_ctx(schema_0009.TABLES):
-        db.create_tables(schema_0009.TABLES, safe=True)
+    migration.__name__ = migration.__qualname__ = f"_m{number:04d}_{topic}"
+    return migration
 
 
 MIGRATIONS: list[tuple[int, Callable[[peewee.Database], None]]] = [
     (1, _m0001_initial),
     (2, _m0002_lines),
-    (3, _m0003_callcenter),
-    (4, _m0004_voicemail),
-    (5, _m0005_ivr),
-    (6, _m0006_conference),
-    (7, _m0007_recording),
-    (8, _m0008_features),
-    (9, _m0009_park),
+    (3, _frozen_tables(3, "callcenter")),
+    (4, _frozen_tables(4, "voicemail")),
+    (5, _frozen_tables(5, "ivr")),
+    (6, _frozen_tables(6, "conference")),
+    (7, _frozen_tables(7, "recording")),
+    (8, _frozen_tables(8, "features")),
+    (9, _frozen_tables(9, "park")),
 ]
 
 
