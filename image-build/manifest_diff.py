@@ -15,6 +15,7 @@ The format read is the one image-build/steps/manifest.py writes (render_manifest
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,10 @@ from pathlib import Path
 BUILD_FACTS = ("app_commit", "source_date_epoch", "built_utc")
 # Header facts that are inputs of the build: a difference explains package differences.
 INPUT_FACTS = ("board", "arch", "suite", "pjproject_tarball", "pjproject_sha256", "pjsua2_wheel")
+# The stages' package names the build asked mmdebstrap for (manifests from before 2026-11-30 19:30
+# lack it: then the package lists are read from the two commits with git, when the repo has them).
+STAGE_PACKAGES = "stage_packages"
+REPO = Path(__file__).resolve().parent.parent
 
 
 class ManifestError(ValueError):
@@ -157,12 +162,58 @@ def diff_python(a: Manifest, b: Manifest) -> SetDiff:
     return _diff(a.python, b.python, lambda n, v: n if v == "editable" else f"{n}=={v}")
 
 
-def diff_inputs(a: Manifest, b: Manifest) -> tuple[list[str], list[str]]:
+def _list_change(a: list[str], b: list[str]) -> str:
+    return " ".join([f"+{n}" for n in b if n not in a] + [f"-{n}" for n in a if n not in b])
+
+
+def stage_packages_at(repo: Path, commit: str, arch: str) -> list[str] | None:
+    """Return the stage package names a commit asks for on `arch` (git show), or None if git cannot tell."""
+
+    def git(*args: str) -> str | None:
+        proc = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=False)
+        return proc.stdout if proc.returncode == 0 else None
+
+    listing = git("ls-tree", "-r", "--name-only", commit, "--", "image-build/stages")
+    if not commit or listing is None:
+        return None
+    names: list[str] = []
+    for path in sorted(listing.split()):
+        match = re.fullmatch(r"image-build/stages/\d\d-[^/]+/packages(\.([a-z0-9]+))?", path)
+        if not match or (match.group(2) and match.group(2) != arch):
+            continue
+        for line in (git("show", f"{commit}:{path}") or "").splitlines():
+            name = line.split("#", 1)[0].strip()
+            if name and name not in names:
+                names.append(name)
+    return names
+
+
+def diff_inputs(a: Manifest, b: Manifest, repo: Path | None = REPO) -> tuple[list[str], list[str]]:
     """Return (input differences, expected per-build differences) as printable lines."""
     inputs: list[str] = []
     for key in INPUT_FACTS:
         if a.facts.get(key, "") != b.facts.get(key, ""):
             inputs.append(f"  {key}: {a.facts.get(key, '') or '-'} -> {b.facts.get(key, '') or '-'}")
+    wanted_a = [n for n in a.facts.get(STAGE_PACKAGES, "").split(",") if n]
+    wanted_b = [n for n in b.facts.get(STAGE_PACKAGES, "").split(",") if n]
+    if wanted_a and wanted_b:
+        if set(wanted_a) != set(wanted_b):
+            inputs.append(f"  stage packages asked for: {_list_change(wanted_a, wanted_b)}")
+    elif a.facts.get("app_commit") != b.facts.get("app_commit") and repo is not None:
+        # An older manifest does not say what was asked for: read the two commits' package lists.
+        arch_a, arch_b = a.facts.get("arch", ""), b.facts.get("arch", "")
+        wanted_a = wanted_a or stage_packages_at(repo, a.facts.get("app_commit", ""), arch_a) or []
+        wanted_b = wanted_b or stage_packages_at(repo, b.facts.get("app_commit", ""), arch_b) or []
+        if not (wanted_a and wanted_b):
+            inputs.append(
+                "  stage packages asked for: unknown (a manifest does not record them and git does not know"
+                " both commits); compare `git log -p image-build/stages/*/packages*` between the commits"
+            )
+        elif set(wanted_a) != set(wanted_b):
+            inputs.append(
+                f"  stage packages asked for (image-build/stages/*/packages* at the two commits, git): "
+                f"{_list_change(wanted_a, wanted_b)}"
+            )
     if a.sources != b.sources:
         inputs += [f"  source (A only): {s}" for s in a.sources if s not in b.sources]
         inputs += [f"  source (B only): {s}" for s in b.sources if s not in a.sources]
@@ -178,10 +229,10 @@ def diff_inputs(a: Manifest, b: Manifest) -> tuple[list[str], list[str]]:
     return inputs, build
 
 
-def compare(a: Manifest, b: Manifest) -> tuple[int, list[str]]:
+def compare(a: Manifest, b: Manifest, repo: Path | None = REPO) -> tuple[int, list[str]]:
     """Return (exit code, report lines): 0 when the package sets are the same, 1 when they differ."""
     report: list[str] = []
-    inputs, build = diff_inputs(a, b)
+    inputs, build = diff_inputs(a, b, repo)
     report.append("build facts (differ by design, not failures):" if build else "build facts: same")
     report += build
     report.append(
@@ -203,7 +254,9 @@ def compare(a: Manifest, b: Manifest) -> tuple[int, list[str]]:
     if not (debs or pys):
         report.append("result: SAME package set")
         return 0, report
-    if inputs:
+    if any("asked for: unknown" in line for line in inputs) and len(inputs) == 1:
+        why = "the commits differ and their package lists are unknown here: cannot tell (see above)"
+    elif inputs:
         why = "the inputs differ (see above): not 'the same inputs', so this is expected"
     else:
         why = "the recorded inputs are the same: the build is NOT reproducible"

@@ -52,6 +52,7 @@ def render_manifest(
         "pjproject_tarball",
         "pjproject_sha256",
         "pjsua2_wheel",
+        "stage_packages",
     ):
         lines.append(f"{key}: {facts.get(key, '')}")
     lines.append("")

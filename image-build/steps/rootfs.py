@@ -108,6 +108,7 @@ def bootstrap(ctx) -> None:
     remove_root(ctx.root)
     ctx.work.mkdir(parents=True, exist_ok=True)
     packages = collect_packages(ctx.stages_dir, ctx.arch)
+    ctx.facts["stage_packages"] = ",".join(packages)  # the manifest records what was asked for (an input)
     log.info("    %d packages from the stages (+ their dependencies), suite %s", len(packages), ctx.suite)
     env = dict(os.environ, SOURCE_DATE_EPOCH=source_date_epoch(ctx.repo))
     sh(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import subprocess
 import sys
 from pathlib import Path
 
@@ -31,8 +32,16 @@ FREEZE = [
 ]
 
 
-def render(commit="aaa", built="2026-11-30T17:23:50Z", releases=RELEASES, packages=PACKAGES, freeze=FREEZE):
+def render(
+    commit="aaa",
+    built="2026-11-30T17:23:50Z",
+    releases=RELEASES,
+    packages=PACKAGES,
+    freeze=FREEZE,
+    wanted="kamailio,openssl",
+):
     facts = {
+        "stage_packages": wanted,
         "board": "qemu-amd64",
         "arch": "amd64",
         "suite": "bookworm",
@@ -129,3 +138,58 @@ def test_not_a_manifest_exits_2(tmp_path, capsys, text):
 
 def test_missing_file_exits_2(tmp_path, capsys):
     assert manifest_diff.main([str(tmp_path / "nope.txt"), str(tmp_path / "nope2.txt")]) == 2
+
+
+def test_a_changed_stage_package_list_explains_the_difference(tmp_path, capsys):
+    b = sorted([*PACKAGES, "cloud-guest-utils 0.33-1 all", "fdisk 2.38.1-5+deb12u3 amd64"])
+    code, out = run(
+        tmp_path,
+        render(),
+        render(commit="bbb", packages=b, wanted="kamailio,openssl,cloud-guest-utils"),
+        capsys,
+    )
+    assert code == 1
+    assert "stage packages asked for: +cloud-guest-utils" in out
+    assert "added:   fdisk=2.38.1-5+deb12u3" in out
+    assert "the inputs differ" in out
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def test_manifests_without_the_stage_list_read_it_from_the_two_commits(tmp_path):
+    repo = tmp_path / "repo"
+    stage = repo / "image-build" / "stages" / "00-base"
+    stage.mkdir(parents=True)
+    _git(repo, "init", "-q")
+    (stage / "packages").write_text("# base\nkamailio  # SIP\nopenssl # certs\n")
+    (stage / "packages.arm64").write_text("raspi-firmware # Pi boot\n")
+    _git(repo, "add", ".")
+    _git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "one")
+    first = _git(repo, "rev-parse", "HEAD")
+    (stage / "packages").write_text("kamailio # SIP\nopenssl # certs\ncloud-guest-utils # growpart\n")
+    _git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-am", "two")
+    second = _git(repo, "rev-parse", "HEAD")
+    assert manifest_diff.stage_packages_at(repo, first, "amd64") == ["kamailio", "openssl"]
+    assert manifest_diff.stage_packages_at(repo, first, "arm64") == ["kamailio", "openssl", "raspi-firmware"]
+    assert manifest_diff.stage_packages_at(repo, "0" * 40, "amd64") is None
+
+    old_a = manifest_diff.parse_manifest(render(commit=first, wanted=""))
+    old_b = manifest_diff.parse_manifest(
+        render(commit=second, wanted="", packages=sorted([*PACKAGES, "cloud-guest-utils 0.33-1 all"]))
+    )
+    code, report = manifest_diff.compare(old_a, old_b, repo)
+    assert code == 1
+    assert any(
+        "image-build/stages/*/packages* at the two commits, git): +cloud-guest-utils" in line
+        for line in report
+    )
+    assert "the inputs differ" in report[-1]
+    # Without a repo that knows the commits the report says it cannot tell, and does not blame the build.
+    code, report = manifest_diff.compare(old_a, old_b, tmp_path / "not-a-repo")
+    assert code == 1
+    assert any("stage packages asked for: unknown" in line for line in report)
+    assert "cannot tell" in report[-1] and "NOT reproducible" not in report[-1]
