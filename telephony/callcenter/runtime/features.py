@@ -19,9 +19,8 @@ import time
 from typing import TYPE_CHECKING
 
 from telephony.acd.errors import AcdError
-from telephony.calls.legs import NORMAL, CallLeg
-from telephony.calls.line import LineCall
-from telephony.models import utcnow
+from telephony.calls.announce import OnePromptCall
+from telephony.calls.legs import CallLeg
 from telephony.models.callcenter import Agent, PauseCode
 
 if TYPE_CHECKING:
@@ -150,60 +149,17 @@ class FeatureCodes:
         raise ValueError(f"pause code {rest!r} does not exist")
 
 
-class AnnounceCall(LineCall):
-    """Answer a leg, say one prompt, hang up (feature code answers)."""
+class AnnounceCall(OnePromptCall):
+    """Answer a leg, say one prompt in the runtime's language, hang up (feature code answers).
+
+    It looks for the caller's media once more after 0.3 s, and waits that long before hanging up on
+    a prompt that could not be made.
+    """
+
+    MEDIA_WAIT = 0.3
+    MEDIA_RETRIES = 1
+    RETRY_WITHOUT_PROMPT = True
 
     def __init__(self, runtime: QueueRuntime, leg: CallLeg, caller: str, digits: str) -> None:
-        super().__init__(runtime.engine, leg, caller, "", digits)
+        super().__init__(runtime.engine, leg, caller, "", digits, runtime.prompts, lambda: runtime.language)
         self.runtime = runtime
-        self.player = None
-        self.timer = None
-
-    def say(self, text: str) -> None:
-        self._goto("answered")
-        self.answered_at = self.legs["caller"].answer = utcnow()
-        self.status_code, self.disposition = 200, "ANSWERED"
-        self.a.connect()
-        self.runtime.prompts.speak(text, self.runtime.language, self.engine.run_soon, self._play)
-
-    def _play(self, path) -> None:
-        if self.state != "answered":
-            return
-        med = self.a.media()
-        if path is None or med is None:  # media not up yet: try once more shortly
-            self.timer = self.engine.call_later(0.3, lambda: self._play_or_hang_up(path))
-            return
-        import pjsua2 as pj
-
-        from telephony.prompts import duration
-
-        self.player = pj.AudioMediaPlayer()
-        self.player.createPlayer(str(path), pj.PJMEDIA_FILE_NO_LOOP)
-        self.player.startTransmit(med)
-        self.timer = self.engine.call_later(duration(path) + 0.3, self._done)
-
-    def _play_or_hang_up(self, path) -> None:
-        self.timer = None
-        if self.a.media() is not None and path is not None:
-            self._play(path)
-        else:
-            self._done()
-
-    def _done(self) -> None:
-        self.timer = None
-        self.player = None
-        if self.state == "answered":
-            self.hangup_by = "system"
-            self._goto("ended")
-            self._release(self.a, NORMAL)
-            self._maybe_finish()
-
-    def bridge(self) -> None:
-        return None  # one leg only
-
-    def leg_ended(self, leg: CallLeg, cause: int) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
-        self.player = None
-        super().leg_ended(leg, cause)
