@@ -187,8 +187,11 @@ def boots(console: Path) -> list[str]:
 
 
 def login(port: int) -> Web:
+    """Log in as the admin, in English (the account keeps its language on the data partition)."""
     web = Web(port)
     status, _ = web.form("/login", "/login", {"username": "admin", "password": PASSWORD})
+    assert status == 200
+    status, _ = web.form("/update", "/lang", {"lang": "en", "next": "/update"})
     assert status == 200
     return web
 
