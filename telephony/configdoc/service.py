@@ -24,6 +24,7 @@ To add a section: declare its table in `schema.py`, write `export_<name>()` and
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import logging
 import re
 from collections.abc import Callable
@@ -80,7 +81,7 @@ from telephony.models import (
     database,
     utcnow,
 )
-from telephony.models.callcenter import hash_pin
+from telephony.models.callcenter import hash_pin, pin_matches
 from telephony.routing.service import (
     DialRuleInput,
     InboundRouteInput,
@@ -174,6 +175,114 @@ class ImportContext:
         key = key_of(field, message, params) if key_of is not None else field
         raise self.error(f"{path}.{key}", message, **params) from None
 
+    def checked(
+        self,
+        path: str,
+        validator: Callable[..., Any],
+        *args: Any,
+        key_of: KeyOf | None = None,
+        **params: object,
+    ) -> Any:
+        """Return `validator(*args)`; raise its first ValidationError at `path`.field (see `invalid`)."""
+        try:
+            return validator(*args)
+        except ValidationError as exc:
+            self.invalid(exc, path, key_of, **params)
+
+    def kept(self, key: str, what: Phrase, users: list[Phrase], section: str) -> ConfigDocError:
+        """The error for `what`, removed at `key`, that rows of `section` (left out, so kept) still use."""
+        return self.error(key, "config.ref.kept", what=what, users=users, section=section)
+
+
+def _changed(counts: Counts, row: Any, same: bool) -> None:
+    if row is None:
+        counts.created += 1
+    elif same:
+        counts.unchanged += 1
+    else:
+        counts.updated += 1
+
+
+def _pin_hash(pin: str | None, given: str | None, current: str | None) -> str | None:
+    """The hash a PIN field gives: the hash as exported, or the PIN hashed (kept if it is the same PIN)."""
+    if pin is None:
+        return given
+    if current and pin_matches(current, pin):
+        return current  # the same PIN: keep its hash (and salt)
+    return hash_pin(pin)
+
+
+def _model(module: str, name: str) -> Callable[[], Any]:
+    """A model imported when first used (the IVR, voicemail and conference models import late)."""
+    return lambda: getattr(importlib.import_module(module), name)
+
+
+# check(item, row or None, key path of the item, ctx) -> the row's new column values
+Check = Callable[[dict[str, Any], Any, str, ImportContext], dict[str, Any]]
+
+
+@dataclasses.dataclass(frozen=True)
+class Rows:
+    """A list section whose items are the rows of one model, matched by the section's one unique key.
+
+    This is the whole description of such a section: `export` writes every row as `item` gives it,
+    ordered by the key; `apply` is the generic replace, used when `check` is given: every row the
+    list leaves out is deleted (after `on_delete`, which may refuse it or note what the foreign keys
+    take with it; with `releases`, its key is a number other sections may go to), then each item in
+    document order is checked by `check` (raising at its key path) and, where the new column values
+    differ from the row's, written (with `updated` stamped if `stamped`). Sections whose logic
+    differs (extensions, ports, agents, queues, customers, IVR flows, routes and rules) have their
+    own apply functions and use `rows` and `export` only where they fit.
+    """
+
+    section: schema.Section
+    model: Callable[[], Any]
+    item: Callable[[Any], dict[str, Any]]
+    check: Check | None = None
+    on_delete: Callable[[Any, ImportContext], None] | None = None
+    releases: bool = False
+    stamped: bool = False
+
+    @property
+    def key(self) -> str:
+        return self.section.unique[0]
+
+    def rows(self) -> dict[str, Any]:
+        """Every row by its key, in key order."""
+        model = self.model()
+        return {getattr(r, self.key): r for r in model.select().order_by(getattr(model, self.key))}
+
+    def export(self) -> list[dict[str, Any]]:
+        return [self.item(r) for r in self.rows().values()]
+
+    def apply(self, items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
+        assert self.check is not None, f"{self.section.name} has its own apply function"
+        counts = Counts()
+        existing = self.rows()
+        wanted = {item[self.key] for item in items}
+        for key, row in existing.items():
+            if key in wanted:
+                continue
+            if self.on_delete is not None:
+                self.on_delete(row, ctx)
+            row.delete_instance()
+            counts.deleted += 1
+            if self.releases:
+                ctx.released[key] = self.section.name
+        for i, item in enumerate(items):
+            row = existing.get(item[self.key])
+            new = self.check(item, row, f"{self.section.name}[{i}]", ctx)
+            same = row is not None and all(getattr(row, k) == v for k, v in new.items())
+            if not same:
+                target = row if row is not None else self.model()(**{self.key: item[self.key]})
+                for k, v in new.items():
+                    setattr(target, k, v)
+                if self.stamped:
+                    target.updated = utcnow()
+                target.save()
+            _changed(counts, row, same)
+        return counts
+
 
 # --- settings --------------------------------------------------------------------------------------
 
@@ -225,22 +334,23 @@ def _keeps_hashes(ctx: ImportContext) -> bool:
 # --- extensions ------------------------------------------------------------------------------------
 
 
-def export_extensions() -> list[dict[str, Any]]:
-    return [
-        {
-            "number": e.number,
-            "name": e.name,
-            "enabled": bool(e.enabled),
-            "ha1": e.ha1,
-            "ha1b": e.ha1b,
-            "permission": e.permission,
-        }
-        for e in Extension.select().order_by(Extension.number)
-    ]
+def _extension_item(e: Extension) -> dict[str, Any]:
+    return {
+        "number": e.number,
+        "name": e.name,
+        "enabled": bool(e.enabled),
+        "ha1": e.ha1,
+        "ha1b": e.ha1b,
+        "permission": e.permission,
+    }
+
+
+EXTENSION_ROWS = Rows(schema.EXTENSIONS, lambda: Extension, _extension_item)
 
 
 def apply_extensions(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
-    existing = {e.number: e for e in Extension.select().order_by(Extension.number)}
+    """Special: every item is checked before anything is written, and a secret is hashed with the realm."""
+    existing = EXTENSION_ROWS.rows()
     # Check every item before writing anything, so the first error is the one reported.
     for i, item in enumerate(items):
         _check_extension(item, existing.get(item["number"]), f"extensions[{i}]", ctx)
@@ -425,51 +535,29 @@ def apply_ports(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
 # --- trunk groups ----------------------------------------------------------------------------------
 
 
-def export_trunk_groups() -> list[dict[str, Any]]:
-    return [
-        {"name": g.name, "kind": g.kind, "members": g.member_list(), "hunt": g.hunt}
-        for g in TrunkGroup.select().order_by(TrunkGroup.name)
-    ]
+def _trunk_group_item(g: TrunkGroup) -> dict[str, Any]:
+    return {"name": g.name, "kind": g.kind, "members": g.member_list(), "hunt": g.hunt}
 
 
-def apply_trunk_groups(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
-    counts = Counts()
-    existing = {g.name: g for g in TrunkGroup.select().order_by(TrunkGroup.name)}
-    wanted = {item["name"] for item in items}
-    for name, row in existing.items():
-        if name in wanted:
-            continue
-        rules = DialRule.select().where(DialRule.trunk_group == row.id).count()
-        if rules and "dial_rules" not in ctx.document:
-            raise ctx.error(
-                "trunk_groups",
-                "config.ref.kept",
-                what=Phrase("inuse.trunk_group", name),
-                users=group_users(row),
-                section="dial_rules",
-            )
-        row.delete_instance()  # the foreign key takes its rules, which the document's dial_rules replace
-        counts.deleted += 1
-        ctx.cascaded_rules += rules
-    for i, item in enumerate(items):
-        row = existing.get(item["name"])
-        data = TrunkGroupInput(item["name"], item["kind"], ",".join(item["members"]), item["hunt"])
-        try:
-            validate_group(data, row)
-        except ValidationError as exc:
-            ctx.invalid(exc, f"trunk_groups[{i}]")
-        new = (data.kind, ",".join(members_of(data.members)), data.hunt)
-        if row is not None and (row.kind, row.members, row.hunt) == new:
-            counts.unchanged += 1
-            continue
-        target = row if row is not None else TrunkGroup(name=data.name)
-        target.kind, target.members, target.hunt = new
-        target.save()
-        if row is None:
-            counts.created += 1
-        else:
-            counts.updated += 1
-    return counts
+def _trunk_group_deleted(row: TrunkGroup, ctx: ImportContext) -> None:
+    """Refuse it while kept dial rules use it; else the foreign key takes its rules (the document's replace them)."""
+    rules = DialRule.select().where(DialRule.trunk_group == row.id).count()
+    if rules and "dial_rules" not in ctx.document:
+        raise ctx.kept("trunk_groups", Phrase("inuse.trunk_group", row.name), group_users(row), "dial_rules")
+    ctx.cascaded_rules += rules
+
+
+def _check_trunk_group(
+    item: dict[str, Any], row: TrunkGroup | None, path: str, ctx: ImportContext
+) -> dict[str, Any]:
+    data = TrunkGroupInput(item["name"], item["kind"], ",".join(item["members"]), item["hunt"])
+    ctx.checked(path, validate_group, data, row)
+    return {"kind": data.kind, "members": ",".join(members_of(data.members)), "hunt": data.hunt}
+
+
+TRUNK_GROUP_ROWS = Rows(
+    schema.TRUNK_GROUPS, lambda: TrunkGroup, _trunk_group_item, _check_trunk_group, _trunk_group_deleted
+)
 
 
 # --- inbound routes and dial rules -----------------------------------------------------------------
@@ -494,10 +582,13 @@ def apply_inbound_routes(items: list[dict[str, Any]], ctx: ImportContext) -> Cou
     counts = Counts(deleted=len(old.keys() - {(item["trunk"], item["did"]) for item in items}))
     for i, item in enumerate(items):
         data = InboundRouteInput(item["trunk"], item["did"], item["destination"], item["priority"])
-        try:
-            validate_route(data, rows[i] if same else None)
-        except ValidationError as exc:
-            ctx.invalid(exc, f"inbound_routes[{i}]", number=item["destination"])
+        ctx.checked(
+            f"inbound_routes[{i}]",
+            validate_route,
+            data,
+            rows[i] if same else None,
+            number=item["destination"],
+        )
         if not same:
             InboundRoute.create(**item)
         before = old.get((item["trunk"], item["did"]))
@@ -534,10 +625,7 @@ def apply_dial_rules(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
     if not same:
         DialRule.delete().execute()
     for i, item in enumerate(items):
-        try:
-            validate_rule(DialRuleInput(**item))
-        except ValidationError as exc:
-            ctx.invalid(exc, f"dial_rules[{i}]")
+        ctx.checked(f"dial_rules[{i}]", validate_rule, DialRuleInput(**item))
         if not same:
             group = TrunkGroup.get(TrunkGroup.name == item["trunk_group"])
             DialRule.create(**{**item, "trunk_group": group})
@@ -600,92 +688,57 @@ def _entry_keys(item: dict[str, Any], lists: dict[str, tuple[str, str]]) -> KeyO
     return key_of
 
 
-def _changed(counts: Counts, row: Any, same: bool) -> None:
-    if row is None:
-        counts.created += 1
-    elif same:
-        counts.unchanged += 1
-    else:
-        counts.updated += 1
+def _skill_deleted(row: Skill, ctx: ImportContext) -> None:
+    """Refuse it while kept queues require it; else note the agents and queues the foreign keys change."""
+    if "queues" not in ctx.document:
+        users = skill_users(row)
+        if users:
+            raise ctx.kept("skills", Phrase("inuse.skill", row.name), users, "queues")
+    # The foreign keys take the agents' levels and the queues' requirements in it.
+    ctx.cascaded["agents"].update(a.agent_id for a in AgentSkill.select().where(AgentSkill.skill == row.id))
+    ctx.cascaded["queues"].update(q.queue_id for q in QueueSkill.select().where(QueueSkill.skill == row.id))
 
 
-def export_skills() -> list[dict[str, Any]]:
-    return [{"name": s.name, "description": s.description} for s in Skill.select().order_by(Skill.name)]
+def _check_skill(item: dict[str, Any], row: Skill | None, path: str, ctx: ImportContext) -> dict[str, Any]:
+    data = SkillInput(item["name"], item["description"])
+    ctx.checked(path, validate_skill, data, row)
+    return {"name": data.name.strip(), "description": data.description.strip()}
 
 
-def apply_skills(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
-    counts = Counts()
-    existing = {s.name: s for s in Skill.select().order_by(Skill.name)}
-    wanted = {item["name"] for item in items}
-    for name, row in existing.items():
-        if name in wanted:
-            continue
-        if "queues" not in ctx.document:
-            users = skill_users(row)
-            if users:
-                raise ctx.error(
-                    "skills",
-                    "config.ref.kept",
-                    what=Phrase("inuse.skill", name),
-                    users=users,
-                    section="queues",
-                )
-        # The foreign keys take the agents' levels and the queues' requirements in it.
-        ctx.cascaded["agents"].update(
-            a.agent_id for a in AgentSkill.select().where(AgentSkill.skill == row.id)
-        )
-        ctx.cascaded["queues"].update(
-            q.queue_id for q in QueueSkill.select().where(QueueSkill.skill == row.id)
-        )
-        row.delete_instance()
-        counts.deleted += 1
-    for i, item in enumerate(items):
-        row = existing.get(item["name"])
-        data = SkillInput(item["name"], item["description"])
-        try:
-            validate_skill(data, row)
-        except ValidationError as exc:
-            ctx.invalid(exc, f"skills[{i}]")
-        new = (data.name.strip(), data.description.strip())
-        same = row is not None and (row.name, row.description) == new
-        if not same:
-            target = row if row is not None else Skill()
-            target.name, target.description = new
-            target.save()
-        _changed(counts, row, same)
-    return counts
+SKILL_ROWS = Rows(
+    schema.SKILLS,
+    lambda: Skill,
+    lambda s: {"name": s.name, "description": s.description},
+    _check_skill,
+    _skill_deleted,
+)
 
 
-def export_pause_codes() -> list[dict[str, Any]]:
-    return [
-        {"code": p.code, "label_zh": p.label_zh, "label_en": p.label_en, "productive": bool(p.productive)}
-        for p in PauseCode.select().order_by(PauseCode.code)
-    ]
+def _check_pause_code(
+    item: dict[str, Any], row: PauseCode | None, path: str, ctx: ImportContext
+) -> dict[str, Any]:
+    data = PauseCodeInput(item["code"], item["label_zh"], item["label_en"], item["productive"])
+    ctx.checked(path, validate_pause_code, data, row)
+    return {
+        "code": data.code.strip(),
+        "label_zh": data.label_zh.strip(),
+        "label_en": data.label_en.strip(),
+        "productive": data.productive,
+    }
 
 
-def apply_pause_codes(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
-    counts = Counts()
-    existing = {p.code: p for p in PauseCode.select().order_by(PauseCode.code)}
-    wanted = {item["code"] for item in items}
-    for code, row in existing.items():
-        if code not in wanted:
-            row.delete_instance()  # agents paused with it stay paused until they resume
-            counts.deleted += 1
-    for i, item in enumerate(items):
-        row = existing.get(item["code"])
-        data = PauseCodeInput(item["code"], item["label_zh"], item["label_en"], item["productive"])
-        try:
-            validate_pause_code(data, row)
-        except ValidationError as exc:
-            ctx.invalid(exc, f"pause_codes[{i}]")
-        new = (data.code.strip(), data.label_zh.strip(), data.label_en.strip(), data.productive)
-        same = row is not None and (row.code, row.label_zh, row.label_en, bool(row.productive)) == new
-        if not same:
-            target = row if row is not None else PauseCode()
-            target.code, target.label_zh, target.label_en, target.productive = new
-            target.save()
-        _changed(counts, row, same)
-    return counts
+# A deleted code leaves agents paused with it paused until they resume.
+PAUSE_CODE_ROWS = Rows(
+    schema.PAUSE_CODES,
+    lambda: PauseCode,
+    lambda p: {
+        "code": p.code,
+        "label_zh": p.label_zh,
+        "label_en": p.label_en,
+        "productive": bool(p.productive),
+    },
+    _check_pause_code,
+)
 
 
 def _agent_skills() -> dict[int, list[dict[str, Any]]]:
@@ -721,12 +774,11 @@ def apply_agents(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
             for m in QueueMember.select(QueueMember, Queue).join(Queue).where(QueueMember.agent == row.id)
         ]
         if queues and "queues" not in ctx.document:
-            raise ctx.error(
+            raise ctx.kept(
                 "agents",
-                "config.ref.kept",
-                what=Phrase("inuse.agent", f"{row.number} {row.name}".strip()),
-                users=[Phrase("inuse.queue", queue_label(q)) for q in sorted(queues, key=lambda q: q.number)],
-                section="queues",
+                Phrase("inuse.agent", f"{row.number} {row.name}".strip()),
+                [Phrase("inuse.queue", queue_label(q)) for q in sorted(queues, key=lambda q: q.number)],
+                "queues",
             )
         ctx.cascaded["queues"].update(q.id for q in queues)  # the foreign key takes the memberships
         row.delete_instance()
@@ -745,16 +797,14 @@ def apply_agents(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
         )
         # An unsaved row for a new number makes validate_agent skip its "PIN required" rule, which
         # this document satisfies with a hash instead; a given PIN is still checked.
-        try:
-            skills, _ = validate_agent(data, row if row is not None else Agent(number=item["number"]))
-        except ValidationError as exc:
-            ctx.invalid(exc, path, _entry_keys(item, AGENT_ENTRIES))
-        if item["pin"] is None:
-            pin_hash = item["pin_hash"]
-        elif row is not None and row.check_pin(item["pin"]):
-            pin_hash = row.pin_hash  # the same PIN: keep its hash (and salt)
-        else:
-            pin_hash = hash_pin(item["pin"])
+        skills, _ = ctx.checked(
+            path,
+            validate_agent,
+            data,
+            row if row is not None else Agent(number=item["number"]),
+            key_of=_entry_keys(item, AGENT_ENTRIES),
+        )
+        pin_hash = _pin_hash(item["pin"], item["pin_hash"], row.pin_hash if row is not None else "")
         new = (
             data.number.strip(),
             data.name.strip(),
@@ -856,10 +906,9 @@ def apply_queues(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
             members=tuple(QueueMemberInput(**m) for m in item["members"]),
             skills=tuple(SkillRequirement(**r) for r in item["skills"]),
         )
-        try:
-            values, members, skills = validate_queue(data, row)
-        except ValidationError as exc:
-            ctx.invalid(exc, path, _entry_keys(item, QUEUE_ENTRIES), number=item["number"])
+        values, members, skills = ctx.checked(
+            path, validate_queue, data, row, key_of=_entry_keys(item, QUEUE_ENTRIES), number=item["number"]
+        )
         new = {"number": data.number.strip(), "name": data.name.strip(), **values}
         new_members = sorted(
             (
@@ -1003,21 +1052,18 @@ def _ivr_item(flow: Any) -> dict[str, Any]:
     }
 
 
-def export_ivr_flows() -> list[dict[str, Any]]:
-    from telephony.models import IvrFlow
-
-    return [_ivr_item(f) for f in IvrFlow.select().order_by(IvrFlow.number)]
+IVR_ROWS = Rows(schema.IVR_FLOWS, _model("telephony.models", "IvrFlow"), _ivr_item)
 
 
 def apply_ivr_flows(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
-    """Replace the flows; each is saved inactive with its nodes, then activated once all are in."""
+    """Special: each flow is saved inactive with its nodes, then activated once all are in."""
     from telephony.ivr import validate
     from telephony.ivr.service import KEY_RE, FlowInput, IvrInputError, IvrService
-    from telephony.models import IvrFlow, IvrNode
+    from telephony.models import IvrNode
 
     counts = Counts()
     service = IvrService()
-    existing = {f.number: f for f in IvrFlow.select().order_by(IvrFlow.number)}
+    existing = IVR_ROWS.rows()
     wanted = {item["number"] for item in items}
     for number, row in existing.items():
         if number not in wanted:
@@ -1084,57 +1130,41 @@ def _mailbox_item(m: Any) -> dict[str, Any]:
     }
 
 
-def export_mailboxes() -> list[dict[str, Any]]:
-    """Every mailbox with its PIN's hash (never a PIN)."""
-    from telephony.models.voicemail import Mailbox
+def _mailbox_deleted(row: Any, ctx: ImportContext) -> None:
+    """Refuse to delete a mailbox that holds messages (recordings are not configuration)."""
+    from telephony.models.voicemail import VoicemailMessage
+    from telephony.voicemail import messages as _texts  # noqa: F401 - registers config.mailbox.*
 
-    return [_mailbox_item(m) for m in Mailbox.select().order_by(Mailbox.number)]
+    held = VoicemailMessage.select().where(VoicemailMessage.mailbox == row).count()
+    if held:
+        raise ctx.error("mailboxes", "config.mailbox.has_messages", number=row.number, count=held)
 
 
-def apply_mailboxes(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
-    """Replace the mailboxes; one that holds messages is never deleted (recordings are not config)."""
-    from telephony.models.voicemail import Mailbox, VoicemailMessage
+def _check_mailbox(item: dict[str, Any], row: Any, path: str, ctx: ImportContext) -> dict[str, Any]:
     from telephony.voicemail import messages as _texts  # noqa: F401 - registers config.mailbox.*
     from telephony.voicemail.admin import EMAIL_RE, PIN_RE
 
-    counts = Counts()
-    existing = {m.number: m for m in Mailbox.select().order_by(Mailbox.number)}
-    wanted = {item["number"] for item in items}
-    for number, row in existing.items():
-        if number in wanted:
-            continue
-        held = VoicemailMessage.select().where(VoicemailMessage.mailbox == row).count()
-        if held:
-            raise ctx.error("mailboxes", "config.mailbox.has_messages", number=number, count=held)
-        row.delete_instance()
-        counts.deleted += 1
-    for i, item in enumerate(items):
-        path = f"mailboxes[{i}]"
-        number = item["number"]
-        if not dialable_exists(number):
-            raise ctx.error(f"{path}.number", "config.mailbox.number", number=number)
-        if item["pin"] is not None and item["pin_hash"] is not None:
-            raise ctx.error(f"{path}.pin", "config.agent.pin_and_hash")
-        if item["pin_hash"] is None and not PIN_RE.fullmatch(item["pin"] or ""):
-            raise ctx.error(f"{path}.pin", "config.mailbox.pin")
-        if item["email"] and not EMAIL_RE.fullmatch(item["email"]):
-            raise ctx.error(f"{path}.email", "config.mailbox.email")
-        row = existing.get(number)
-        if item["pin"] is None:
-            pin_hash = item["pin_hash"]
-        elif row is not None and row.check_pin(item["pin"]):
-            pin_hash = row.pin_hash  # the same PIN: keep its hash (and salt)
-        else:
-            pin_hash = hash_pin(item["pin"])
-        new = {k: v for k, v in item.items() if k != "pin"} | {"pin_hash": pin_hash}
-        same = row is not None and _mailbox_item(row) == new
-        if not same:
-            target = row if row is not None else Mailbox(number=number)
-            for key, value in new.items():
-                setattr(target, key, value)
-            target.save()
-        _changed(counts, row, same)
-    return counts
+    number = item["number"]
+    if not dialable_exists(number):
+        raise ctx.error(f"{path}.number", "config.mailbox.number", number=number)
+    if item["pin"] is not None and item["pin_hash"] is not None:
+        raise ctx.error(f"{path}.pin", "config.agent.pin_and_hash")
+    if item["pin_hash"] is None and not PIN_RE.fullmatch(item["pin"] or ""):
+        raise ctx.error(f"{path}.pin", "config.mailbox.pin")
+    if item["email"] and not EMAIL_RE.fullmatch(item["email"]):
+        raise ctx.error(f"{path}.email", "config.mailbox.email")
+    pin_hash = _pin_hash(item["pin"], item["pin_hash"], row.pin_hash if row is not None else "")
+    return {k: v for k, v in item.items() if k != "pin"} | {"pin_hash": pin_hash}
+
+
+# Every mailbox with its PIN's hash (never a PIN).
+MAILBOX_ROWS = Rows(
+    schema.MAILBOXES,
+    _model("telephony.models.voicemail", "Mailbox"),
+    _mailbox_item,
+    _check_mailbox,
+    _mailbox_deleted,
+)
 
 
 # --- conference rooms ------------------------------------------------------------------------------
@@ -1177,69 +1207,48 @@ def _room_item(r: Any) -> dict[str, Any]:
     }
 
 
-def export_conference_rooms() -> list[dict[str, Any]]:
-    """Every room with its PINs' hashes (never a PIN)."""
-    from telephony.models.conference import ConferenceRoom
-
-    return [_room_item(r) for r in ConferenceRoom.select().order_by(ConferenceRoom.number)]
-
-
 def _room_pin(item: dict[str, Any], field: str, current: str, path: str, ctx: ImportContext) -> str:
     """The hash a room's PIN field gives: a hash as exported, a PIN hashed, or the same PIN's own hash."""
     from telephony.conference.admin import PIN_RE
-    from telephony.models.callcenter import pin_matches
 
     pin, given_hash = item[field], item[f"{field}_hash"]
     if pin is not None and given_hash is not None:
         raise ctx.error(f"{path}.{field}", "config.conference.pin_and_hash", field=field)
-    if pin is None:
-        return given_hash or ""
-    if not PIN_RE.fullmatch(pin):
+    if pin is not None and not PIN_RE.fullmatch(pin):
         raise ctx.error(f"{path}.{field}", "config.conference.pin")
-    if current and pin_matches(current, pin):
-        return current  # the same PIN: keep its hash (and salt)
-    return hash_pin(pin)
+    return _pin_hash(pin, given_hash, current) or ""
 
 
-def apply_conference_rooms(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
-    """Replace the rooms; numbers clash with no extension, port, queue or IVR."""
+def _check_room(item: dict[str, Any], row: Any, path: str, ctx: ImportContext) -> dict[str, Any]:
+    """Numbers clash with no extension, port, queue or IVR; the PINs are kept as hashes."""
     from telephony.conference.admin import NUMBER_RE, number_taken
-    from telephony.models.conference import ConferenceRoom
 
-    counts = Counts()
-    existing = {r.number: r for r in ConferenceRoom.select().order_by(ConferenceRoom.number)}
-    wanted = {item["number"] for item in items}
-    for number, row in existing.items():
-        if number not in wanted:
-            row.delete_instance()
-            ctx.released[number] = "conference_rooms"
-            counts.deleted += 1
-    for i, item in enumerate(items):
-        path = f"conference_rooms[{i}]"
-        number = item["number"]
-        row = existing.get(number)
-        if not NUMBER_RE.fullmatch(number):
-            raise ctx.error(f"{path}.number", "config.conference.number", number=number)
-        if number_taken(number, row.id if row is not None else None):
-            raise ctx.error(f"{path}.number", "config.conference.taken", number=number)
-        if len(item["name"]) > 64:
-            raise ctx.error(f"{path}.name", "config.conference.name")
-        if item["pin"] is not None and item["pin"] == item["moderator_pin"]:
-            raise ctx.error(f"{path}.moderator_pin", "config.conference.same_pin")
-        new = {k: v for k, v in item.items() if k not in ("pin", "moderator_pin")}
-        new["pin_hash"] = _room_pin(item, "pin", row.pin_hash if row else "", path, ctx)
-        new["moderator_pin_hash"] = _room_pin(
-            item, "moderator_pin", row.moderator_pin_hash if row else "", path, ctx
-        )
-        same = row is not None and _room_item(row) == new
-        if not same:
-            target = row if row is not None else ConferenceRoom(number=number)
-            for key, value in new.items():
-                setattr(target, key, value)
-            target.updated = utcnow()
-            target.save()
-        _changed(counts, row, same)
-    return counts
+    number = item["number"]
+    if not NUMBER_RE.fullmatch(number):
+        raise ctx.error(f"{path}.number", "config.conference.number", number=number)
+    if number_taken(number, row.id if row is not None else None):
+        raise ctx.error(f"{path}.number", "config.conference.taken", number=number)
+    if len(item["name"]) > 64:
+        raise ctx.error(f"{path}.name", "config.conference.name")
+    if item["pin"] is not None and item["pin"] == item["moderator_pin"]:
+        raise ctx.error(f"{path}.moderator_pin", "config.conference.same_pin")
+    new = {k: v for k, v in item.items() if k not in ("pin", "moderator_pin")}
+    new["pin_hash"] = _room_pin(item, "pin", row.pin_hash if row else "", path, ctx)
+    new["moderator_pin_hash"] = _room_pin(
+        item, "moderator_pin", row.moderator_pin_hash if row else "", path, ctx
+    )
+    return new
+
+
+# Every room with its PINs' hashes (never a PIN).
+ROOM_ROWS = Rows(
+    schema.CONFERENCE_ROOMS,
+    _model("telephony.models.conference", "ConferenceRoom"),
+    _room_item,
+    _check_room,
+    releases=True,
+    stamped=True,
+)
 
 
 def check_kept_references(ctx: ImportContext) -> None:
@@ -1264,9 +1273,7 @@ def check_kept_references(ctx: ImportContext) -> None:
                 )
         for section, users in kept:
             if users:
-                raise ctx.error(
-                    key, "config.ref.kept", what=Phrase(kind, number), users=users, section=section
-                )
+                raise ctx.kept(key, Phrase(kind, number), users, section)
 
 
 # --- the document ----------------------------------------------------------------------------------
@@ -1281,23 +1288,24 @@ class SectionHandler:
     apply: Callable[[Any, ImportContext], Counts]
 
 
-HANDLERS: dict[str, SectionHandler] = {
+# The generic sections (a Rows with a check) are their own handlers.
+HANDLERS: dict[str, SectionHandler | Rows] = {
     h.section.name: h
     for h in (
         SectionHandler(schema.SETTINGS, export_settings, apply_settings),
-        SectionHandler(schema.EXTENSIONS, export_extensions, apply_extensions),
+        SectionHandler(schema.EXTENSIONS, EXTENSION_ROWS.export, apply_extensions),
         SectionHandler(schema.PORTS, export_ports, apply_ports),
-        SectionHandler(schema.TRUNK_GROUPS, export_trunk_groups, apply_trunk_groups),
-        SectionHandler(schema.SKILLS, export_skills, apply_skills),
-        SectionHandler(schema.PAUSE_CODES, export_pause_codes, apply_pause_codes),
+        TRUNK_GROUP_ROWS,
+        SKILL_ROWS,
+        PAUSE_CODE_ROWS,
         SectionHandler(schema.AGENTS, export_agents, apply_agents),
         SectionHandler(schema.QUEUES, export_queues, apply_queues),
-        SectionHandler(schema.IVR_FLOWS, export_ivr_flows, apply_ivr_flows),
-        SectionHandler(schema.CONFERENCE_ROOMS, export_conference_rooms, apply_conference_rooms),
+        SectionHandler(schema.IVR_FLOWS, IVR_ROWS.export, apply_ivr_flows),
+        ROOM_ROWS,
         SectionHandler(schema.INBOUND_ROUTES, export_inbound_routes, apply_inbound_routes),
         SectionHandler(schema.DIAL_RULES, export_dial_rules, apply_dial_rules),
         SectionHandler(schema.CUSTOMERS, export_customers, apply_customers),
-        SectionHandler(schema.MAILBOXES, export_mailboxes, apply_mailboxes),
+        MAILBOX_ROWS,
         SectionHandler(schema.SPEED_DIALS, features_doc.export_speed_dials, features_doc.apply_speed_dials),
         SectionHandler(schema.RING_GROUPS, features_doc.export_ring_groups, features_doc.apply_ring_groups),
         SectionHandler(
