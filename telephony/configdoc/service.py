@@ -237,11 +237,12 @@ class Rows:
 
     section: schema.Section
     model: Callable[[], Any]
-    item: Callable[[Any], dict[str, Any]]
+    item: Callable[[Any], dict[str, Any]] | None = None  # None: export gets it per call
     check: Check | None = None
     on_delete: Callable[[Any, ImportContext], None] | None = None
     releases: bool = False
     stamped: bool = False
+    recursive: bool = False  # delete the rows that refer to a deleted row too
 
     @property
     def key(self) -> str:
@@ -252,23 +253,33 @@ class Rows:
         model = self.model()
         return {getattr(r, self.key): r for r in model.select().order_by(getattr(model, self.key))}
 
-    def export(self) -> list[dict[str, Any]]:
-        return [self.item(r) for r in self.rows().values()]
+    def export(self, item: Callable[[Any], dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+        """Every row as `item` (else the section's) writes it, in key order."""
+        item = item or self.item
+        assert item is not None, f"{self.section.name} exports with an item function of its own"
+        return [item(r) for r in self.rows().values()]
 
-    def apply(self, items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
-        assert self.check is not None, f"{self.section.name} has its own apply function"
-        counts = Counts()
-        existing = self.rows()
+    def remove_unlisted(
+        self, existing: dict[str, Any], items: list[dict[str, Any]], ctx: ImportContext
+    ) -> int:
+        """Delete the rows of `existing` the list leaves out, each after `on_delete`; return how many."""
         wanted = {item[self.key] for item in items}
+        deleted = 0
         for key, row in existing.items():
             if key in wanted:
                 continue
             if self.on_delete is not None:
                 self.on_delete(row, ctx)
-            row.delete_instance()
-            counts.deleted += 1
+            row.delete_instance(recursive=self.recursive)
+            deleted += 1
             if self.releases:
                 ctx.released[key] = self.section.name
+        return deleted
+
+    def apply(self, items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
+        assert self.check is not None, f"{self.section.name} has its own apply function"
+        existing = self.rows()
+        counts = Counts(deleted=self.remove_unlisted(existing, items, ctx))
         for i, item in enumerate(items):
             row = existing.get(item[self.key])
             new = self.check(item, row, f"{self.section.name}[{i}]", ctx)
@@ -345,7 +356,7 @@ def _extension_item(e: Extension) -> dict[str, Any]:
     }
 
 
-EXTENSION_ROWS = Rows(schema.EXTENSIONS, lambda: Extension, _extension_item)
+EXTENSION_ROWS = Rows(schema.EXTENSIONS, lambda: Extension, _extension_item, releases=True)
 
 
 def apply_extensions(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
@@ -354,13 +365,7 @@ def apply_extensions(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
     # Check every item before writing anything, so the first error is the one reported.
     for i, item in enumerate(items):
         _check_extension(item, existing.get(item["number"]), f"extensions[{i}]", ctx)
-    counts = Counts()
-    wanted = {item["number"] for item in items}
-    for number, row in existing.items():
-        if number not in wanted:
-            row.delete_instance()
-            counts.deleted += 1
-            ctx.released[number] = "extensions"
+    counts = Counts(deleted=EXTENSION_ROWS.remove_unlisted(existing, items, ctx))
     current_realm = realm()  # settings are applied first, so this is the realm being imported
     for item in items:
         if item["secret"] is not None:
@@ -748,41 +753,43 @@ def _agent_skills() -> dict[int, list[dict[str, Any]]]:
     return out
 
 
+def _agent_item(a: Agent, skills: dict[int, list[dict[str, Any]]]) -> dict[str, Any]:
+    item: dict[str, Any] = {"number": a.number, "name": a.name, "enabled": bool(a.enabled)}
+    if a.default_extension is not None:  # absent, not null: no phone of its own
+        item["default_extension"] = a.default_extension
+    item["pin_hash"] = a.pin_hash
+    item["skills"] = skills.get(a.id, [])
+    return item
+
+
 def export_agents() -> list[dict[str, Any]]:
     """Every agent, with its PIN's hash (never a PIN: only the hash is stored)."""
     skills = _agent_skills()
-    out = []
-    for a in Agent.select().order_by(Agent.number):
-        item: dict[str, Any] = {"number": a.number, "name": a.name, "enabled": bool(a.enabled)}
-        if a.default_extension is not None:  # absent, not null: no phone of its own
-            item["default_extension"] = a.default_extension
-        item["pin_hash"] = a.pin_hash
-        item["skills"] = skills.get(a.id, [])
-        out.append(item)
-    return out
+    return AGENT_ROWS.export(lambda a: _agent_item(a, skills))
+
+
+def _agent_deleted(row: Agent, ctx: ImportContext) -> None:
+    """Refuse it while kept queues have it as a member; else the foreign key takes its memberships."""
+    queues = [
+        m.queue for m in QueueMember.select(QueueMember, Queue).join(Queue).where(QueueMember.agent == row.id)
+    ]
+    if queues and "queues" not in ctx.document:
+        raise ctx.kept(
+            "agents",
+            Phrase("inuse.agent", f"{row.number} {row.name}".strip()),
+            [Phrase("inuse.queue", queue_label(q)) for q in sorted(queues, key=lambda q: q.number)],
+            "queues",
+        )
+    ctx.cascaded["queues"].update(q.id for q in queues)
+
+
+AGENT_ROWS = Rows(schema.AGENTS, lambda: Agent, on_delete=_agent_deleted)
 
 
 def apply_agents(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
-    counts = Counts()
-    existing = {a.number: a for a in Agent.select().order_by(Agent.number)}
-    wanted = {item["number"] for item in items}
-    for number, row in existing.items():
-        if number in wanted:
-            continue
-        queues = [
-            m.queue
-            for m in QueueMember.select(QueueMember, Queue).join(Queue).where(QueueMember.agent == row.id)
-        ]
-        if queues and "queues" not in ctx.document:
-            raise ctx.kept(
-                "agents",
-                Phrase("inuse.agent", f"{row.number} {row.name}".strip()),
-                [Phrase("inuse.queue", queue_label(q)) for q in sorted(queues, key=lambda q: q.number)],
-                "queues",
-            )
-        ctx.cascaded["queues"].update(q.id for q in queues)  # the foreign key takes the memberships
-        row.delete_instance()
-        counts.deleted += 1
+    """Special: an agent's skills are rows of their own, and a PIN is hashed unless it is the same."""
+    existing = AGENT_ROWS.rows()
+    counts = Counts(deleted=AGENT_ROWS.remove_unlisted(existing, items, ctx))
     old_skills = _agent_skills()
     for i, item in enumerate(items):
         path, row = f"agents[{i}]", existing.get(item["number"])
@@ -866,28 +873,28 @@ def _queue_skills() -> dict[int, list[dict[str, Any]]]:
     return out
 
 
+def _queue_item(q: Queue, members: dict[int, Any], skills: dict[int, Any]) -> dict[str, Any]:
+    item: dict[str, Any] = {"number": q.number, "name": q.name}
+    item.update((s.key, _plain(getattr(q, s.key))) for s in QUEUE_SETTINGS)
+    item["members"] = members.get(q.id, [])
+    item["skills"] = skills.get(q.id, [])
+    return item
+
+
 def export_queues() -> list[dict[str, Any]]:
     """Every queue with every setting, its members in hunt order and its required skills."""
     members, skills = _queue_members(), _queue_skills()
-    out = []
-    for q in Queue.select().order_by(Queue.number):
-        item: dict[str, Any] = {"number": q.number, "name": q.name}
-        item.update((s.key, _plain(getattr(q, s.key))) for s in QUEUE_SETTINGS)
-        item["members"] = members.get(q.id, [])
-        item["skills"] = skills.get(q.id, [])
-        out.append(item)
-    return out
+    return QUEUE_ROWS.export(lambda q: _queue_item(q, members, skills))
+
+
+# A deleted queue takes its members and requirements with it.
+QUEUE_ROWS = Rows(schema.QUEUES, lambda: Queue, releases=True)
 
 
 def apply_queues(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
-    counts = Counts()
-    existing = {q.number: q for q in Queue.select().order_by(Queue.number)}
-    wanted = {item["number"] for item in items}
-    for number, row in existing.items():
-        if number not in wanted:
-            row.delete_instance()  # with its members and requirements
-            counts.deleted += 1
-            ctx.released[number] = "queues"
+    """Special: every queue exists before any is checked; members and skills are rows of their own."""
+    existing = QUEUE_ROWS.rows()
+    counts = Counts(deleted=QUEUE_ROWS.remove_unlisted(existing, items, ctx))
     old_members, old_skills = _queue_members(), _queue_skills()
     # Every queue of the document exists before any is checked, so overflows may name queues listed later.
     rows = {}
@@ -1052,7 +1059,9 @@ def _ivr_item(flow: Any) -> dict[str, Any]:
     }
 
 
-IVR_ROWS = Rows(schema.IVR_FLOWS, _model("telephony.models", "IvrFlow"), _ivr_item)
+IVR_ROWS = Rows(
+    schema.IVR_FLOWS, _model("telephony.models", "IvrFlow"), _ivr_item, releases=True, recursive=True
+)
 
 
 def apply_ivr_flows(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
@@ -1061,15 +1070,9 @@ def apply_ivr_flows(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
     from telephony.ivr.service import KEY_RE, FlowInput, IvrInputError, IvrService
     from telephony.models import IvrNode
 
-    counts = Counts()
     service = IvrService()
     existing = IVR_ROWS.rows()
-    wanted = {item["number"] for item in items}
-    for number, row in existing.items():
-        if number not in wanted:
-            row.delete_instance(recursive=True)
-            ctx.released[number] = "ivr_flows"
-            counts.deleted += 1
+    counts = Counts(deleted=IVR_ROWS.remove_unlisted(existing, items, ctx))
     to_activate: list[tuple[int, Any]] = []
     for i, item in enumerate(items):
         path = f"ivr_flows[{i}]"
