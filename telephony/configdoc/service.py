@@ -217,6 +217,16 @@ def _model(module: str, name: str) -> Callable[[], Any]:
     return lambda: getattr(importlib.import_module(module), name)
 
 
+def _columns(section: schema.Section, row: Any, import_only: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A row as the document writes it: every field of the section but the import-only ones (a PIN, a
+    secret), in the section's order, each read from the column of its name (true/false for a Bool)."""
+    return {
+        f.key: bool(getattr(row, f.key)) if isinstance(f.type, schema.Bool) else getattr(row, f.key)
+        for f in section.fields
+        if f.key not in import_only
+    }
+
+
 # check(item, row or None, key path of the item, ctx) -> the row's new column values
 Check = Callable[[dict[str, Any], Any, str, ImportContext], dict[str, Any]]
 
@@ -225,8 +235,8 @@ Check = Callable[[dict[str, Any], Any, str, ImportContext], dict[str, Any]]
 class Rows:
     """A list section whose items are the rows of one model, matched by the section's one unique key.
 
-    This is the whole description of such a section: `export` writes every row as `item` gives it,
-    ordered by the key; `apply` is the generic replace, used when `check` is given: every row the
+    This is the whole description of such a section: `export` writes every row as `item` gives it
+    (by default its columns, see `_columns`, leaving out the `import_only` fields), ordered by the key; `apply` is the generic replace, used when `check` is given: every row the
     list leaves out is deleted (after `on_delete`, which may refuse it or note what the foreign keys
     take with it; with `releases`, its key is a number other sections may go to), then each item in
     document order is checked by `check` (raising at its key path) and, where the new column values
@@ -237,7 +247,8 @@ class Rows:
 
     section: schema.Section
     model: Callable[[], Any]
-    item: Callable[[Any], dict[str, Any]] | None = None  # None: export gets it per call
+    item: Callable[[Any], dict[str, Any]] | None = None
+    import_only: tuple[str, ...] = ()
     check: Check | None = None
     on_delete: Callable[[Any, ImportContext], None] | None = None
     releases: bool = False
@@ -255,8 +266,7 @@ class Rows:
 
     def export(self, item: Callable[[Any], dict[str, Any]] | None = None) -> list[dict[str, Any]]:
         """Every row as `item` (else the section's) writes it, in key order."""
-        item = item or self.item
-        assert item is not None, f"{self.section.name} exports with an item function of its own"
+        item = item or self.item or (lambda row: _columns(self.section, row, self.import_only))
         return [item(r) for r in self.rows().values()]
 
     def remove_unlisted(
@@ -345,18 +355,7 @@ def _keeps_hashes(ctx: ImportContext) -> bool:
 # --- extensions ------------------------------------------------------------------------------------
 
 
-def _extension_item(e: Extension) -> dict[str, Any]:
-    return {
-        "number": e.number,
-        "name": e.name,
-        "enabled": bool(e.enabled),
-        "ha1": e.ha1,
-        "ha1b": e.ha1b,
-        "permission": e.permission,
-    }
-
-
-EXTENSION_ROWS = Rows(schema.EXTENSIONS, lambda: Extension, _extension_item, releases=True)
+EXTENSION_ROWS = Rows(schema.EXTENSIONS, lambda: Extension, import_only=("secret",), releases=True)
 
 
 def apply_extensions(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
@@ -561,7 +560,11 @@ def _check_trunk_group(
 
 
 TRUNK_GROUP_ROWS = Rows(
-    schema.TRUNK_GROUPS, lambda: TrunkGroup, _trunk_group_item, _check_trunk_group, _trunk_group_deleted
+    schema.TRUNK_GROUPS,
+    lambda: TrunkGroup,
+    _trunk_group_item,
+    check=_check_trunk_group,
+    on_delete=_trunk_group_deleted,
 )
 
 
@@ -571,7 +574,7 @@ TRUNK_GROUP_ROWS = Rows(
 
 
 def _route_values(row: InboundRoute) -> dict[str, Any]:
-    return {"trunk": row.trunk, "did": row.did, "destination": row.destination, "priority": row.priority}
+    return _columns(schema.INBOUND_ROUTES, row)
 
 
 def export_inbound_routes() -> list[dict[str, Any]]:
@@ -710,13 +713,7 @@ def _check_skill(item: dict[str, Any], row: Skill | None, path: str, ctx: Import
     return {"name": data.name.strip(), "description": data.description.strip()}
 
 
-SKILL_ROWS = Rows(
-    schema.SKILLS,
-    lambda: Skill,
-    lambda s: {"name": s.name, "description": s.description},
-    _check_skill,
-    _skill_deleted,
-)
+SKILL_ROWS = Rows(schema.SKILLS, lambda: Skill, check=_check_skill, on_delete=_skill_deleted)
 
 
 def _check_pause_code(
@@ -733,17 +730,7 @@ def _check_pause_code(
 
 
 # A deleted code leaves agents paused with it paused until they resume.
-PAUSE_CODE_ROWS = Rows(
-    schema.PAUSE_CODES,
-    lambda: PauseCode,
-    lambda p: {
-        "code": p.code,
-        "label_zh": p.label_zh,
-        "label_en": p.label_en,
-        "productive": bool(p.productive),
-    },
-    _check_pause_code,
-)
+PAUSE_CODE_ROWS = Rows(schema.PAUSE_CODES, lambda: PauseCode, check=_check_pause_code)
 
 
 def _agent_skills() -> dict[int, list[dict[str, Any]]]:
@@ -1119,20 +1106,6 @@ def apply_ivr_flows(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
 # --- voicemail -------------------------------------------------------------------------------------
 
 
-def _mailbox_item(m: Any) -> dict[str, Any]:
-    return {
-        "number": m.number,
-        "pin_hash": m.pin_hash,
-        "email": m.email,
-        "max_message_seconds": m.max_message_seconds,
-        "max_messages": m.max_messages,
-        "on_no_answer": bool(m.on_no_answer),
-        "on_busy": bool(m.on_busy),
-        "attach_audio": bool(m.attach_audio),
-        "enabled": bool(m.enabled),
-    }
-
-
 def _mailbox_deleted(row: Any, ctx: ImportContext) -> None:
     """Refuse to delete a mailbox that holds messages (recordings are not configuration)."""
     from telephony.models.voicemail import VoicemailMessage
@@ -1164,9 +1137,9 @@ def _check_mailbox(item: dict[str, Any], row: Any, path: str, ctx: ImportContext
 MAILBOX_ROWS = Rows(
     schema.MAILBOXES,
     _model("telephony.models.voicemail", "Mailbox"),
-    _mailbox_item,
-    _check_mailbox,
-    _mailbox_deleted,
+    import_only=("pin",),
+    check=_check_mailbox,
+    on_delete=_mailbox_deleted,
 )
 
 
@@ -1194,20 +1167,6 @@ CONFERENCE_TEXTS: dict[str, dict[str, str]] = {
 }
 for _key, _entry in CONFERENCE_TEXTS.items():
     messages.CATALOG.setdefault(_key, _entry)
-
-
-def _room_item(r: Any) -> dict[str, Any]:
-    return {
-        "number": r.number,
-        "name": r.name,
-        "pin_hash": r.pin_hash,
-        "moderator_pin_hash": r.moderator_pin_hash,
-        "max_participants": r.max_participants,
-        "music_when_alone": bool(r.music_when_alone),
-        "entry_exit_tones": bool(r.entry_exit_tones),
-        "locked": bool(r.locked),
-        "record": bool(r.record),
-    }
 
 
 def _room_pin(item: dict[str, Any], field: str, current: str, path: str, ctx: ImportContext) -> str:
@@ -1247,8 +1206,8 @@ def _check_room(item: dict[str, Any], row: Any, path: str, ctx: ImportContext) -
 ROOM_ROWS = Rows(
     schema.CONFERENCE_ROOMS,
     _model("telephony.models.conference", "ConferenceRoom"),
-    _room_item,
-    _check_room,
+    import_only=("pin", "moderator_pin"),
+    check=_check_room,
     releases=True,
     stamped=True,
 )
