@@ -289,12 +289,22 @@ INT = Int(-(2**31), 2**31 - 1)
 
 @dataclasses.dataclass(frozen=True)
 class Field:
-    """One key of a section: its type, default (REQUIRED: must be given; None: may be absent), help."""
+    """One key of a section: its type, default (REQUIRED: must be given; None: may be absent), help.
+
+    An `import_only` field (a secret, a PIN) is read from a document but never exported: the row
+    keeps only its hash, which has a field of its own.
+    """
 
     key: str
     type: Type
     default: Any
     help: str
+    import_only: bool = False
+
+
+def _import_only(key: str, help: str, type: Type = WORD) -> Field:
+    """A PIN or secret: optional, read from a document and stored hashed, never exported."""
+    return Field(key, type, None, help, import_only=True)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -348,7 +358,7 @@ EXTENSIONS = Section(
         Field("number", NUMBER, REQUIRED, '2 to 8 digits, not starting with 0; quote it: "1001"'),
         Field("name", TEXT, "", "display name, at most 64 characters"),
         Field("enabled", BOOL, True, "false keeps the extension but refuses its registrations and calls"),
-        Field("secret", SECRET, None, "SIP password (import only; stored as hashes, never exported)"),
+        _import_only("secret", "SIP password (import only; stored as hashes, never exported)", SECRET),
         Field("ha1", HEX32, None, "md5(number:realm:secret), 32 lowercase hex; with ha1b instead of secret"),
         Field("ha1b", HEX32, None, "md5(number@realm:realm:secret), 32 lowercase hex"),
         Field(
@@ -461,7 +471,7 @@ AGENTS = Section(
         Field("name", TEXT, REQUIRED, "1 to 64 characters"),
         Field("enabled", BOOL, True, "false: the agent cannot log in"),
         Field("default_extension", WORD, None, "extension or FXS port number offers ring by default"),
-        Field("pin", WORD, None, 'login PIN, 4 to 8 digits (import only; stored hashed); quote it: "2468"'),
+        _import_only("pin", 'login PIN, 4 to 8 digits (import only; stored hashed); quote it: "2468"'),
         Field("pin_hash", PIN_HASH, None, "the PIN's hash as exported, instead of pin"),
         Field(
             "skills",
@@ -608,7 +618,7 @@ MAILBOXES = Section(
     "mailboxes",
     (
         Field("number", WORD, REQUIRED, 'number of an extension or FXS port; quote it: "1001"'),
-        Field("pin", WORD, None, 'PIN, 4 to 12 digits (import only; stored hashed); quote it: "2468"'),
+        _import_only("pin", 'PIN, 4 to 12 digits (import only; stored hashed); quote it: "2468"'),
         Field("pin_hash", PIN_HASH, None, "the PIN's hash as exported, instead of pin"),
         Field("email", TEXT, "", "where new messages are mailed (empty: no email)"),
         Field("max_message_seconds", Int(5, 3600), 120, "longest message, seconds"),
@@ -635,13 +645,9 @@ CONFERENCE_ROOMS = Section(
             "dialed number, 2 to 8 digits, no extension's or queue's; quote it: \"8000\"",
         ),
         Field("name", TEXT, "", "up to 64 characters"),
-        Field(
-            "pin", WORD, None, 'PIN to enter, 3 to 12 digits (import only; stored hashed); quote it: "2468"'
-        ),
+        _import_only("pin", 'PIN to enter, 3 to 12 digits (import only; stored hashed); quote it: "2468"'),
         Field("pin_hash", PIN_HASH, None, "the PIN's hash as exported, instead of pin (empty: no PIN)"),
-        Field(
-            "moderator_pin", WORD, None, "moderator PIN, 3 to 12 digits, not the same as pin (import only)"
-        ),
+        _import_only("moderator_pin", "moderator PIN, 3 to 12 digits, not the same as pin (import only)"),
         Field("moderator_pin_hash", PIN_HASH, None, "the moderator PIN's hash as exported (empty: none)"),
         Field("max_participants", Int(2, 120), 60, "most callers in the room at once"),
         Field("music_when_alone", BOOL, True, "music for the only caller in the room"),
@@ -717,7 +723,7 @@ CALL_FEATURES = Section(
         Field("followme_numbers", StrList(max_items=3), [], "up to 3 numbers; they press 1 to accept"),
         Field("followme_mode", Choice(("sequence", "together")), "sequence", "one after another or together"),
         Field("followme_ring_seconds", Int(5, 120), 20, "how long each follow-me step rings"),
-        Field("hotdesk_pin", WORD, None, "hot-desk PIN, 4 to 12 digits (import only; stored hashed)"),
+        _import_only("hotdesk_pin", "hot-desk PIN, 4 to 12 digits (import only; stored hashed)"),
         Field("hotdesk_pin_hash", PIN_HASH, None, "the hot-desk PIN's hash as exported (empty: none)"),
     ),
     "per-extension call features; extensions missing from the list have none",

@@ -217,13 +217,13 @@ def _model(module: str, name: str) -> Callable[[], Any]:
     return lambda: getattr(importlib.import_module(module), name)
 
 
-def _columns(section: schema.Section, row: Any, import_only: tuple[str, ...] = ()) -> dict[str, Any]:
+def _columns(section: schema.Section, row: Any) -> dict[str, Any]:
     """A row as the document writes it: every field of the section but the import-only ones (a PIN, a
     secret), in the section's order, each read from the column of its name (true/false for a Bool)."""
     return {
         f.key: bool(getattr(row, f.key)) if isinstance(f.type, schema.Bool) else getattr(row, f.key)
         for f in section.fields
-        if f.key not in import_only
+        if not f.import_only
     }
 
 
@@ -236,7 +236,7 @@ class Rows:
     """A list section whose items are the rows of one model, matched by the section's one unique key.
 
     This is the whole description of such a section: `export` writes every row as `item` gives it
-    (by default its columns, see `_columns`, leaving out the `import_only` fields), ordered by the key; `apply` is the generic replace, used when `check` is given: every row the
+    (by default its columns, see `_columns`), ordered by the key; `apply` is the generic replace, used when `check` is given: every row the
     list leaves out is deleted (after `on_delete`, which may refuse it or note what the foreign keys
     take with it; with `releases`, its key is a number other sections may go to), then each item in
     document order is checked by `check` (raising at its key path) and, where the new column values
@@ -248,7 +248,6 @@ class Rows:
     section: schema.Section
     model: Callable[[], Any]
     item: Callable[[Any], dict[str, Any]] | None = None
-    import_only: tuple[str, ...] = ()
     check: Check | None = None
     on_delete: Callable[[Any, ImportContext], None] | None = None
     releases: bool = False
@@ -266,7 +265,7 @@ class Rows:
 
     def export(self, item: Callable[[Any], dict[str, Any]] | None = None) -> list[dict[str, Any]]:
         """Every row as `item` (else the section's) writes it, in key order."""
-        item = item or self.item or (lambda row: _columns(self.section, row, self.import_only))
+        item = item or self.item or (lambda row: _columns(self.section, row))
         return [item(r) for r in self.rows().values()]
 
     def remove_unlisted(
@@ -355,7 +354,7 @@ def _keeps_hashes(ctx: ImportContext) -> bool:
 # --- extensions ------------------------------------------------------------------------------------
 
 
-EXTENSION_ROWS = Rows(schema.EXTENSIONS, lambda: Extension, import_only=("secret",), releases=True)
+EXTENSION_ROWS = Rows(schema.EXTENSIONS, lambda: Extension, releases=True)
 
 
 def apply_extensions(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
@@ -1137,7 +1136,6 @@ def _check_mailbox(item: dict[str, Any], row: Any, path: str, ctx: ImportContext
 MAILBOX_ROWS = Rows(
     schema.MAILBOXES,
     _model("telephony.models.voicemail", "Mailbox"),
-    import_only=("pin",),
     check=_check_mailbox,
     on_delete=_mailbox_deleted,
 )
@@ -1206,7 +1204,6 @@ def _check_room(item: dict[str, Any], row: Any, path: str, ctx: ImportContext) -
 ROOM_ROWS = Rows(
     schema.CONFERENCE_ROOMS,
     _model("telephony.models.conference", "ConferenceRoom"),
-    import_only=("pin", "moderator_pin"),
     check=_check_room,
     releases=True,
     stamped=True,
