@@ -71,6 +71,11 @@ def test_box_checks_name_each_service_that_does_not_answer(tmp_path: Path) -> No
         ("signature verification failed: Verify error: unable to get local issuer certificate", "untrusted"),
         ("Installation error: Compatible mismatch: Expected 'a' but bundle manifest has 'b'", "wrong_board"),
         ("Failed to open bundle: not a squashfs", "not_bundle"),
+        (  # the box lacks a tool RAUC runs (the image once lacked squashfs-tools): not the file's fault
+            "Failed to extract manifest from bundle: Failed to start unsquashfs: "
+            "Failed to execute child process \u201cunsquashfs\u201d (No such file or directory)",
+            "failed",
+        ),
     ],
 )
 def test_rauc_messages_are_named(message: str, reason: str) -> None:
