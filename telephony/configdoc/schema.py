@@ -8,8 +8,10 @@ taken, a weak secret) belong to each section's apply function in `service.py`.
 A field may itself be a list of mappings with a table of its own (`Records`: a queue's members),
 whose errors name the nested path (`queues[0].members[1].agent`).
 
-To add a section: declare its table here, add it to SECTIONS, and give `service.py` its export
-and apply functions.
+To add a section: declare its table here, add it to SECTIONS, and give `service.py` its
+description (a `Rows`, or export and apply functions for a section whose logic differs). A list
+section's `unique` key is how `service.Rows` matches items to rows; `import_only` fields (PINs,
+secrets) are never exported.
 """
 
 from __future__ import annotations
@@ -307,6 +309,11 @@ def _import_only(key: str, help: str, type: Type = WORD) -> Field:
     return Field(key, type, None, help, import_only=True)
 
 
+# Fields several sections share, word for word.
+NAME = Field("name", TEXT, REQUIRED, "1 to 64 characters")
+PRIORITY = Field("priority", INT, 100, "0 to 9999, lower first")
+
+
 @dataclasses.dataclass(frozen=True)
 class Section:
     """A top-level key of the document: one mapping (`many=False`) or a list of mappings (`many=True`).
@@ -415,7 +422,7 @@ INBOUND_ROUTES = Section(
         Field(
             "destination", WORD, REQUIRED, "an extension, FXS port or queue number, in this document or kept"
         ),
-        Field("priority", INT, 100, "0 to 9999, lower first"),
+        PRIORITY,
     ),
     "where calls arriving on a trunk go; routes missing from the list are deleted",
     many=True,
@@ -432,7 +439,7 @@ DIAL_RULES = Section(
         Field("prepend", WORD, "", "digits put in front, optionally starting with +"),
         Field("trunk_group", WORD, REQUIRED, "name of a trunk group, in this document or kept"),
         Field("permission", WORD, "local", "class an extension needs to use the rule"),
-        Field("priority", INT, 100, "0 to 9999, lower first"),
+        PRIORITY,
     ),
     "outbound rules, in the order tried; rules missing from the list are deleted",
     many=True,
@@ -468,7 +475,7 @@ AGENTS = Section(
     "agents",
     (
         Field("number", WORD, REQUIRED, 'login number, 2 to 8 digits; quote it: "8001"'),
-        Field("name", TEXT, REQUIRED, "1 to 64 characters"),
+        NAME,
         Field("enabled", BOOL, True, "false: the agent cannot log in"),
         Field("default_extension", WORD, None, "extension or FXS port number offers ring by default"),
         _import_only("pin", 'login PIN, 4 to 8 digits (import only; stored hashed); quote it: "2468"'),
@@ -531,7 +538,7 @@ QUEUES = Section(
             REQUIRED,
             "dialed number, 2 to 8 digits, no extension's or port's; quote it: \"600\"",
         ),
-        Field("name", TEXT, REQUIRED, "1 to 64 characters"),
+        NAME,
         *(_queue_field(s) for s in QUEUE_SETTINGS),
         Field(
             "members",
@@ -567,7 +574,7 @@ QUEUES = Section(
 CUSTOMERS = Section(
     "customers",
     (
-        Field("name", TEXT, REQUIRED, "1 to 64 characters"),
+        NAME,
         Field("company", TEXT, "", "at most 128 characters"),
         Field("notes", TEXT, "", "at most 2000 characters"),
         Field("priority", INT, 0, "0 to 100; above 0 the caller is a VIP in queues"),
@@ -589,7 +596,7 @@ IVR_FLOWS = Section(
     "ivr_flows",
     (
         Field("number", WORD, REQUIRED, 'dialed number, 2 to 16 of 0-9 * #; quote it: "7000"'),
-        Field("name", TEXT, REQUIRED, "1 to 64 characters"),
+        NAME,
         Field("language", Choice(PROMPT_LANGUAGES), "zh-CN", "language of spoken prompts"),
         Field("entry", WORD, "start", "key of the node callers start at"),
         Field("active", BOOL, False, "true: callers reach it (the flow must then validate)"),
@@ -678,7 +685,7 @@ RING_GROUPS = Section(
     "ring_groups",
     (
         Field("number", WORD, REQUIRED, 'dialed number, 2 to 8 digits, not otherwise used; "600"'),
-        Field("name", TEXT, REQUIRED, "1 to 64 characters"),
+        NAME,
         Field("strategy", Choice(("ringall", "hunt")), "ringall", "ringall: all at once; hunt: in order"),
         Field("members", StrList(max_items=20), REQUIRED, "extension or FXS numbers, in hunt order"),
         Field("ring_seconds", Int(5, 300), 20, "ringall: in all; hunt: per member"),

@@ -17,8 +17,10 @@ to rows by skill name, pause code, agent number, queue number and, for customers
 so rows that stay keep their ids (an agent's web sessions and API token are bound to its id).
 Agents carry their PIN as its hash only; a document may give `pin` instead, hashed on import.
 
-To add a section: declare its table in `schema.py`, write `export_<name>()` and
-`apply_<name>(values, ctx)` here and list them in HANDLERS.
+To add a section: declare its table in `schema.py`; if its items are rows matched by one key
+and written column by column, describe it here as a `Rows` (model, check, on_delete) and list it
+in HANDLERS; otherwise write `export_<name>()` and `apply_<name>(values, ctx)`, say in the apply
+function's docstring why it is special, and list them in HANDLERS as a SectionHandler.
 """
 
 from __future__ import annotations
@@ -236,13 +238,13 @@ class Rows:
     """A list section whose items are the rows of one model, matched by the section's one unique key.
 
     This is the whole description of such a section: `export` writes every row as `item` gives it
-    (by default its columns, see `_columns`), ordered by the key; `apply` is the generic replace, used when `check` is given: every row the
-    list leaves out is deleted (after `on_delete`, which may refuse it or note what the foreign keys
-    take with it; with `releases`, its key is a number other sections may go to), then each item in
-    document order is checked by `check` (raising at its key path) and, where the new column values
-    differ from the row's, written (with `updated` stamped if `stamped`). Sections whose logic
-    differs (extensions, ports, agents, queues, customers, IVR flows, routes and rules) have their
-    own apply functions and use `rows` and `export` only where they fit.
+    (by default its columns, see `_columns`), ordered by the key. `apply` is the generic replace,
+    used when `check` is given: every row the list leaves out is deleted (after `on_delete`, which
+    may refuse it or note what the foreign keys take with it; with `releases`, its key is a number
+    other sections may go to), then each item in document order is checked by `check` (raising at
+    its key path) and, where the new column values differ from the row's, written (with `updated`
+    stamped if `stamped`). Sections whose logic differs (extensions, agents, queues, IVR flows)
+    have apply functions of their own, saying why, and use `rows`, `remove_unlisted` and `export`.
     """
 
     section: schema.Section
@@ -322,6 +324,7 @@ def export_settings() -> dict[str, Any]:
 
 
 def apply_settings(values: dict[str, Any], ctx: ImportContext) -> Counts:
+    """Special: one mapping stored as Setting rows of text; a new realm needs a restart."""
     counts = Counts()
     old_realm = realm()
     for f in schema.SETTINGS.fields:
@@ -468,6 +471,7 @@ def export_ports() -> list[dict[str, Any]]:
 
 
 def apply_ports(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
+    """Special: the board's ports, numbers freed first so they can move, FXS-only fields."""
     counts = Counts()
     existing = {row.port: row for row in sorted(PortSetting.select(), key=lambda r: _port_order(r.port))}
     listed = {item["port"] for item in items}
@@ -543,7 +547,10 @@ def _trunk_group_item(g: TrunkGroup) -> dict[str, Any]:
 
 
 def _trunk_group_deleted(row: TrunkGroup, ctx: ImportContext) -> None:
-    """Refuse it while kept dial rules use it; else the foreign key takes its rules (the document's replace them)."""
+    """Refuse it while kept dial rules use it; else the foreign key takes its rules.
+
+    The document's dial_rules section replaces them; it counts them as deleted.
+    """
     rules = DialRule.select().where(DialRule.trunk_group == row.id).count()
     if rules and "dial_rules" not in ctx.document:
         raise ctx.kept("trunk_groups", Phrase("inuse.trunk_group", row.name), group_users(row), "dial_rules")
@@ -581,6 +588,7 @@ def export_inbound_routes() -> list[dict[str, Any]]:
 
 
 def apply_inbound_routes(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
+    """Special: the order matters, so a changed section is written afresh; counted by (trunk, did)."""
     rows = list(InboundRoute.select().order_by(InboundRoute.priority, InboundRoute.id))
     same = [_route_values(r) for r in rows] == items
     if not same:
@@ -626,7 +634,7 @@ def export_dial_rules() -> list[dict[str, Any]]:
 
 
 def apply_dial_rules(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
-    """Replace the rules; having no name to match by, a changed rule counts as deleted plus added."""
+    """Special: replace the rules; having no name to match by, a changed rule counts as deleted plus added."""
     old = [_rule_values(r) for r in DialRule.select().order_by(DialRule.priority, DialRule.id)]
     same = old == items
     if not same:
@@ -977,7 +985,7 @@ def _customer_key(item: dict[str, Any]) -> KeyOf:
 
 
 def apply_customers(items: list[dict[str, Any]], ctx: ImportContext) -> Counts:
-    """Replace the customers; an item updates the customer that has one of its numbers, else is new."""
+    """Special: an item updates the customer that has one of its numbers, else is new."""
     counts = Counts()
     numbers = _customer_numbers()
     rows = {c.id: c for c in Customer.select().order_by(Customer.id)}
