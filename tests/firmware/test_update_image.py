@@ -205,8 +205,10 @@ def slot_row(web: Web, slot: str) -> str:
 def upload_and_install(web: Web, bundle: Path, console: Path, vm: subprocess.Popen) -> float:
     """Upload through the page, wait until RAUC installed it and the box restarts; return the seconds taken."""
     start = time.monotonic()
-    status, _page = web.upload("/update", "/update", bundle.name, bundle.read_bytes())
-    assert status == 200, f"upload answered {status}:\n{box_logs(web)}"  # the 303 to /update, followed
+    status, page = web.upload("/update", "/update", bundle.name, bundle.read_bytes())
+    shown = re.search(r'id="update-state".*?</div>', page, re.S)
+    said = html.unescape(re.sub(r"<[^>]+>", " ", shown.group(0))) if shown else page[-1500:]
+    assert status == 200, f"upload answered {status}: {said}\n{box_logs(web)}"  # the 303 to /update, followed
 
     def installed():
         try:
