@@ -184,6 +184,42 @@ def read_status(cfg: BoxConfig) -> dict | None:
         return None
 
 
+NO_DEVICE_RETRY = 60.0  # s between tries to open a watchdog device that is missing
+
+
+def open_device_or_wait(
+    path: Path, status_path: Path, stop: threading.Event, retry: float = NO_DEVICE_RETRY
+) -> WatchdogDevice | None:
+    """Open the watchdog device; while it cannot be opened, say so (log once, status file) and retry.
+
+    A box whose watchdog driver is missing still runs, without reset protection: exiting would only
+    make supervisord restart this program over and over. The system page shows the reason. Returns
+    None when `stop` is set first.
+    """
+    reported = ""
+    while not stop.is_set():
+        try:
+            return WatchdogDevice(path)
+        except OSError as exc:
+            error = str(exc)
+        if error != reported:
+            log.error("no hardware watchdog, the box runs without reset protection: %s (retrying)", error)
+            reported = error
+            status = {
+                "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "feeding": False,
+                "no_device": True,
+                "error": error,
+                "device": str(path),
+                "checks": [],
+            }
+            tmp = status_path.with_name(status_path.name + ".tmp")
+            tmp.write_text(json.dumps(status))
+            tmp.replace(status_path)
+        stop.wait(retry)
+    return None
+
+
 def main() -> int:
     import sys
 
@@ -194,13 +230,16 @@ def main() -> int:
     try:
         cfg = boxconfig.load()
         settings = WatchdogSettings.from_environ(cfg)
-        device = WatchdogDevice(settings.device)
-    except (ConfigError, ValueError, OSError) as exc:
+    except (ConfigError, ValueError) as exc:
         print(f"pbx-watchdog: {exc}", file=sys.stderr)
         return 2
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
+    cfg.run_dir.mkdir(parents=True, exist_ok=True)
+    device = open_device_or_wait(settings.device, cfg.run_dir / STATUS_NAME, stop)
+    if device is None:
+        return 0
     dog = Watchdog(
         device,
         lambda: check_all(cfg, settings.check_timeout),

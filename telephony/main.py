@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import os
 import signal
@@ -76,7 +77,8 @@ def build_control(engine: Engine) -> ControlServer:
 def raise_priority(nice: int = -10) -> None:
     """Run ahead of the web admin and everything else on the box, as voice must (like Asterisk's -p).
 
-    Needs root (the appliance runs pbx-core as root under supervisord); elsewhere it logs and goes on.
+    Needs CAP_SYS_NICE: the image runs the box as user `pbx` with it as an ambient capability
+    (pbx-box.service); elsewhere (a `make run` as a user) it logs and goes on.
     """
     try:
         os.nice(nice - os.nice(0))
@@ -194,6 +196,15 @@ def start_features(engine: Engine) -> None:
         log.exception("routing features could not be started: running without them")
 
 
+def board_failure(board: str, exc: BaseException) -> dict[str, str]:
+    """What the status reports of a board that could not be started: its name, the reason, when (UTC)."""
+    from hal.errors import HalError
+
+    reason = str(exc) if isinstance(exc, HalError) and str(exc) else f"{type(exc).__name__}: {exc}"
+    at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return {"board": board, "error": reason, "at": at}
+
+
 def start_lines(engine: Engine) -> None:
     """Open and start the board the box config names; on failure the core runs SIP-only."""
     from hal.builder import open_board
@@ -204,8 +215,9 @@ def start_lines(engine: Engine) -> None:
         board = open_board(engine.cfg.board)
         lines = LineService(engine, board)
         lines.start()
-    except Exception:  # a broken board file or module must not keep SIP calls down
+    except Exception as exc:  # a broken board file or module must not keep SIP calls down
         log.exception("board %r could not be started: running SIP-only", engine.cfg.board)
+        engine.board_error = board_failure(engine.cfg.board, exc)
         if board is not None:
             with contextlib.suppress(Exception):
                 board.stop()

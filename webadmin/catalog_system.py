@@ -33,6 +33,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The watchdog is NOT fed after {failures} failed rounds: the board resets unless the service recovers.",
         "zh-CN": "连续 {failures} 轮检查失败，看门狗已停止喂狗：服务若不恢复，设备将自动重启。",
     },
+    "system.watchdog_no_device": {
+        "en": "No hardware watchdog: {error}. The box runs, but nothing resets it if it hangs; the watchdog "
+        "program tries the device again every minute.",
+        "zh-CN": "没有硬件看门狗：{error}。设备仍在运行，但死机时不会自动复位；看门狗程序每分钟重试打开该设备。",
+    },
     "system.watchdog_unknown": {
         "en": "The watchdog has not reported yet.",
         "zh-CN": "看门狗尚未报告状态。",

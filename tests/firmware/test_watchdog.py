@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -140,3 +144,28 @@ def test_a_real_watchdog_device_is_opened_as_it_is_and_a_missing_one_is_not_crea
     with pytest.raises(FileNotFoundError, match="is its driver loaded"):
         WatchdogDevice(Path("/dev/pbx-no-such-watchdog"))
     assert not Path("/dev/pbx-no-such-watchdog").exists()
+
+
+def test_without_a_watchdog_device_the_program_stays_up_says_why_and_stops_cleanly(tmp_path):
+    """No driver loaded: pbx-watchdog must not crash-loop under supervisord; it reports and retries."""
+    env = {**os.environ, "PBX_DATA_DIR": str(tmp_path), "PBX_WATCHDOG_DEVICE": "/dev/pbx-no-such-watchdog"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "firmware.watchdog"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    status_path = tmp_path / "run" / "watchdog.json"
+    try:
+        wait_until(lambda: status_path.exists() or proc.poll() is not None, 30, "the no-device status")
+        assert proc.poll() is None, f"pbx-watchdog exited ({proc.returncode}): {proc.stdout.read()}"
+        status = json.loads(status_path.read_text())
+        assert status["no_device"] is True and status["feeding"] is False
+        assert "/dev/pbx-no-such-watchdog is not a watchdog device (is its driver loaded?)" in status["error"]
+        assert not Path("/dev/pbx-no-such-watchdog").exists()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, out
+    assert "no hardware watchdog, the box runs without reset protection" in out

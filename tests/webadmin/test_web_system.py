@@ -56,6 +56,27 @@ def test_the_system_page_is_for_admins_only_and_says_when_supervisord_does_not_a
     assert "恢复出厂设置" in zh.text and "supervisord 无响应" in zh.text
 
 
+def test_the_system_page_says_when_the_box_has_no_hardware_watchdog(admin, config):
+    assert 'data-no-device="1"' not in admin.get("/system").text
+    config.run_dir.mkdir(parents=True, exist_ok=True)
+    (config.run_dir / "watchdog.json").write_text(
+        json.dumps(
+            {
+                "time": "2026-11-30T20:00:00+00:00",
+                "feeding": False,
+                "no_device": True,
+                "checks": [],
+                "error": "/dev/watchdog is not a watchdog device (is its driver loaded?)",
+            }
+        )
+    )  # fmt: skip  (what pbx-watchdog writes when it cannot open the device)
+    page = admin.get("/system").text
+    assert 'data-no-device="1"' in page
+    assert "No hardware watchdog: /dev/watchdog is not a watchdog device (is its driver loaded?)" in page
+    admin.submit("/system", "/lang", {"lang": "zh-CN", "next": "/system"})
+    assert "没有硬件看门狗：/dev/watchdog is not a watchdog device" in admin.get("/system").text
+
+
 def test_a_posted_form_without_the_csrf_token_is_refused(admin):
     assert admin.post("/system/backup", {}).status == 403
     assert admin.post("/system/factory-reset", {"confirm": "1", "password": PASSWORD}).status == 403

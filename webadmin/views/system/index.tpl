@@ -48,6 +48,11 @@
   <h2>{{t('system.health')}}</h2>
   % if watchdog is None:
   <p class="muted">{{t('system.watchdog_unknown')}}</p>
+  % elif watchdog.get('no_device'):
+  <p class="flash flash-error" id="watchdog-state" data-feeding="0" data-no-device="1">
+    {{t('system.watchdog_no_device', error=watchdog.get('error', ''))}}
+    <span class="sub">{{watchdog.get('time', '')}}</span>
+  </p>
   % else:
   <p class="{{'' if watchdog['feeding'] else 'flash flash-error'}}" id="watchdog-state" data-feeding="{{int(bool(watchdog['feeding']))}}">
     {{t('system.watchdog_feeding') if watchdog['feeding'] else t('system.watchdog_stopped', failures=watchdog['failures'])}}
