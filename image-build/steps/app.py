@@ -14,6 +14,7 @@ import fcntl
 import hashlib
 import shutil
 import subprocess
+import sys
 import time
 import tomllib
 from pathlib import Path
@@ -28,6 +29,22 @@ BUILD_PACKAGES = (
 ).split()
 BUILD_TOOLS = ("setuptools==80.9.0", "wheel==0.45.1")  # pinned like host-setup.sh's venv
 PYTAG = {"amd64": "cp311-x86_64", "arm64": "cp311-aarch64"}  # bookworm's python3 is 3.11
+# Wheels one target's venv needs beyond pyproject's pins: pin -> (the exact wheel, its sha256).
+# arm64 (the Pi): lgpio, gpiozero's pin factory for the GPIO character device (/dev/gpiochip*, all
+# that Debian's arm64 kernel has; no /dev/gpiomem). Bookworm has no lgpio package (no
+# python3-lgpio, no liblgpio*), and the sdist links a liblgpio that bookworm lacks; the PyPI
+# wheel is the upstream build with liblgpio linked in statically (glibc >= 2.34; bookworm has
+# 2.36). It is fetched by the host's pip for the target's platform (nothing to build under
+# qemu-user) and checked against the pinned sha256; pip in the root then refuses it if it does not
+# fit the target. amd64 (the qemu board) runs the simulator: no GPIO, no lgpio.
+ARCH_WHEELS = {
+    "arm64": {
+        "lgpio==0.2.2.0": (
+            "lgpio-0.2.2.0-cp311-cp311-manylinux_2_34_aarch64.whl",
+            "a2f71fb95b149d8ac82c7c6bae70f054f6dc42a006ad35c90c7d8e54921fbcf4",
+        ),
+    },
+}
 
 
 def pinned_dependencies(pyproject: Path) -> list[str]:
@@ -177,10 +194,62 @@ def _wheels_locked(ctx, pj_dir: Path, house: Path, deps: list[str]) -> None:
     shutil.copytree(house, stage, ignore=shutil.ignore_patterns(".done"))
     shutil.copy2(wheel, stage)
     version = wheel.name.split("-")[1]
-    (stage / "requirements.txt").write_text("\n".join([*BUILD_TOOLS, *deps, f"pjsua2=={version}"]) + "\n")
+    extra = ARCH_WHEELS.get(ctx.arch, {})
+    for pin, (filename, sha) in extra.items():
+        shutil.copy2(arch_wheel(ctx.cache, pin, filename, sha), stage)
+    (stage / "requirements.txt").write_text(
+        "\n".join([*BUILD_TOOLS, *deps, *extra, f"pjsua2=={version}"]) + "\n"
+    )
     ctx.facts["pjsua2_wheel"] = wheel.name
     ctx.facts["pjproject_tarball"] = pjproject_tarball(ctx.cache).name
     ctx.facts["pjproject_sha256"] = _sha(pjproject_tarball(ctx.cache).read_bytes())
+
+
+def arch_wheel(cache: Path, pin: str, filename: str, sha: str) -> Path:
+    """Return the cached wheel `filename` (downloaded for its platform tag on a miss), checked against sha."""
+    folder = cache / "arch-wheels"
+    wheel = folder / filename
+    if not wheel.is_file():
+        rest = filename.partition("-")[2]
+        _version, pytag, abi, platform = rest.removesuffix(".whl").split("-")
+        log.info("    downloading %s for %s", pin, platform)
+        folder.mkdir(parents=True, exist_ok=True)
+        got = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "-q",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--platform",
+                platform,
+                "--implementation",
+                pytag[:2],
+                "--python-version",
+                pytag[2:],
+                "--abi",
+                abi,
+                "-d",
+                str(folder),
+                pin,
+            ],
+            capture_output=True,
+            text=True,
+        )
+        if got.returncode != 0 or not wheel.is_file():
+            raise BuildError(
+                f"cannot download {filename} ({pin}): {got.stderr.strip()[-400:]}; fix: check PyPI is reachable"
+            )
+    actual = _sha(wheel.read_bytes())
+    if actual != sha:
+        wheel.unlink()
+        raise BuildError(
+            f"{filename}: sha256 {actual}, pinned {sha}; fix: check the download, or the pin in app.py"
+        )
+    return wheel
 
 
 def _installed(ctx) -> list[str]:

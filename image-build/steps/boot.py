@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 from steps import BuildError, log
@@ -79,7 +80,41 @@ def _raspberry_pi(ctx, boot: Path, version: str) -> None:
             shutil.copy2(dtb_dir / name, boot / name)
     if not (boot / PI_DTBS[0]).is_file():
         raise BuildError(f"no {PI_DTBS[0]} in {dtb_dir}; fix: the arm64 kernel package changed layout")
+    merged = merge_board_trees(ctx.board_dir, boot)
+    ctx.facts["device_trees_merged"] = merged
+    if merged:
+        log.info("    board device tree merged into %s", " ".join(merged))
     config = ctx.board_dir / "config.txt"
     if not config.is_file():
         raise BuildError(f"board {ctx.board} has no config.txt for the Pi firmware ({config})")
     shutil.copy2(config, boot / "config.txt")
+
+
+def merge_board_trees(board_dir: Path, boot: Path, dtc: str = "dtc") -> list[str]:
+    """Merge the board's `<soc>-*.dtsi` (e.g. bcm2711-pbx.dtsi) into every `<soc>-*.dtb` on BOOT.
+
+    Debian's Pi device trees have no __symbols__/__overrides__ and raspi-firmware ships no
+    overlays, so `dtoverlay=`/`dtparam=` in config.txt cannot enable the board's buses; instead
+    each tree is decompiled, the board's source (which addresses nodes by path) appended, and the
+    result compiled back under the same name. Return the DTB names changed.
+    """
+    merged: list[str] = []
+    for dtsi in sorted(board_dir.glob("*.dtsi")):
+        soc = dtsi.name.split("-", 1)[0]
+        for dtb in sorted(boot.glob(f"{soc}-*.dtb")):
+            if shutil.which(dtc) is None:
+                raise BuildError(f"{dtsi} needs dtc; fix: apt-get install device-tree-compiler")
+            source = dtb.with_suffix(".pbx.dts")
+            _dtc(dtc, ["-I", "dtb", "-O", "dts", "-o", str(source), str(dtb)], dtb)
+            source.write_text(source.read_text() + "\n" + dtsi.read_text())
+            _dtc(dtc, ["-I", "dts", "-O", "dtb", "-o", str(dtb), str(source)], dtsi)
+            source.unlink()
+            merged.append(dtb.name)
+    return merged
+
+
+def _dtc(dtc: str, args: list[str], what: Path) -> None:
+    # -q: the decompiled tree's numeric phandles make dtc warn; errors still fail.
+    done = subprocess.run([dtc, "-q", *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise BuildError(f"dtc failed on {what}: {done.stderr.strip()[-600:]}; fix: the board's .dtsi")
