@@ -77,6 +77,9 @@ class Engine:
         self._seq = itertools.count()
         self.calls: dict[str, Any] = {}  # LineCalls and the services' own call records, by uniqueid
         self.lines: Any = None  # telephony.lines.service.LineService once a board is attached
+        # Why the board's line hardware could not be started (board, error, at), else None: the
+        # core then runs SIP-only and says so in its status (web admin, `pbxctl status`).
+        self.board_error: dict[str, str] | None = None
         self.queues: Any = None  # telephony.callcenter.runtime.service.QueueRuntime once started
         # Numbers served inside the core (queues, feature codes, ...): objects with owns(number),
         # complete(number) and enter(leg, caller, caller_name, number); the first owner wins.
@@ -355,6 +358,7 @@ class Engine:
             "limits": {"max_calls": self.cfg.max_calls, "conference_ports": self.ep.mediaMaxPorts()},
             "conference_ports_in_use": self.ep.mediaActivePorts(),
             "ports_summary": self.ports_summary(),
+            "board_error": self.board_error,
         }
 
     def ports_summary(self) -> dict[str, int]:

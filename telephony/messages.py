@@ -305,6 +305,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "kamailio did not report registrations: {reason}",
         "zh-CN": "kamailio 未返回注册信息：{reason}",
     },
+    "cli.status.board_error": {
+        "en": "line hardware: board {board} could not be started at {at}; running SIP-only: {reason}",
+        "zh-CN": "线路硬件：板卡 {board} 于 {at} 无法启动；仅运行 SIP：{reason}",
+    },
     "cli.status.core_down": {"en": "pbx-core is not answering at {url}", "zh-CN": "pbx-core 在 {url} 无响应"},
 }
 

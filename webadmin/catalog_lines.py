@@ -26,6 +26,15 @@ CATALOG: dict[str, dict[str, str]] = {
     "ports.enabled": {"en": "Enabled", "zh-CN": "启用"},
     "ports.disabled": {"en": "disabled", "zh-CN": "已停用"},
     "ports.none": {"en": "The board reported no ports.", "zh-CN": "板卡未报告任何端口。"},
+    "ports.board_error": {
+        "en": "The line hardware of board {board} could not be started ({at}); the box runs SIP-only: {error}",
+        "zh-CN": "板卡 {board} 的线路硬件无法启动（{at}）；本机仅运行 SIP：{error}",
+    },
+    "ports.board_error_hint": {
+        "en": "SIP phones and trunks keep working; the analog and E1 ports stay unavailable until "
+        "pbx-core starts with working line hardware.",
+        "zh-CN": "SIP 话机和中继照常工作；在 pbx-core 以正常的线路硬件启动之前，模拟端口和 E1 不可用。",
+    },
     "ports.edit_title": {"en": "Port {port}", "zh-CN": "端口 {port}"},
     "ports.saved": {"en": "Port {port} saved.", "zh-CN": "端口 {port} 已保存。"},
     "ports.number_hint": {

@@ -213,6 +213,10 @@ def _print_status(
     cli.say(cli.t("cli.status.core", uptime=_uptime(core.get("uptime")), calls=len(calls), total=total))
     if core.get("edge_error"):
         cli.say(cli.t("cli.status.edge_error", reason=core["edge_error"]))
+    failed = core.get("board_error")
+    if isinstance(failed, dict) and failed.get("error"):
+        board, at = failed.get("board", "?"), failed.get("at", "?")
+        cli.say(cli.t("cli.status.board_error", board=board, at=at, reason=failed["error"]))
     cli.say(cli.t("cli.status.registrations", count=len(regs)))
     if regs:
         heads = ("cli.col.aor", "cli.col.contact", "cli.col.expires", "cli.col.user_agent")

@@ -6,7 +6,7 @@ import bottle
 
 from telephony.errors import ControlError
 from webadmin import auth, context, i18n
-from webadmin.services import cdr, status
+from webadmin.services import cdr, ports, status
 from webadmin.services.extensions import ExtensionAdmin
 
 
@@ -18,12 +18,20 @@ def register(app: bottle.Bottle) -> None:
 def dashboard() -> str:
     control = context.state().control
     core: list[tuple[str, str]] | None = None
+    board_error: dict[str, str] | None = None
     bans: int | None = None
     if control is not None:
         try:
-            core = [(_label(key), _value(key, value)) for key, value in status.flatten(control.status())]
+            reported = control.status()
         except ControlError:
-            core = None
+            pass
+        else:
+            board_error = ports.board_error(reported)
+            core = [
+                (_label(key), _value(key, value))
+                for key, value in status.flatten(reported)
+                if key.split(".", 1)[0] != "board_error"  # shown as its own warning, not as a row
+            ]
         if core is not None:
             try:
                 answer = control.bans()
@@ -35,6 +43,7 @@ def dashboard() -> str:
         title=context.t("dashboard.title"),
         area="dashboard/index",
         core=core,
+        board_error=board_error,
         extension_count=ExtensionAdmin(control).count(),
         calls_24h=cdr.count_since(hours=24),
         ban_count=bans,

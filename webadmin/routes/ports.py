@@ -32,11 +32,14 @@ def list_ports() -> str:
     control = context.state().control
     ports = svc.live_ports(control)
     main, channels = svc.split(ports or [])
+    # A core that reports no ports may have failed to start the board: say why (asked only then).
+    board_error = svc.live_board_error(control) if ports == [] else None
     return context.render(
         "ports/list",
         title=context.t("ports.title"),
         area="ports",
         ports=ports,
+        board_error=board_error,
         main=main,
         channels=channels,
         simulator=ports is not None and svc.is_simulator(control),

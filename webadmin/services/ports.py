@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from dataclasses import dataclass
@@ -53,6 +54,31 @@ def live_ports(control: ControlClient | None) -> list[dict[str, Any]] | None:
         return []
     saved = {s.port: s for s in PortSetting.select()}
     return [_clean(p, saved) for p in answer if isinstance(p, dict) and p.get("name")]
+
+
+def board_error(status: Any) -> dict[str, str] | None:
+    """Return why the board's line hardware could not be started (board, error, at in local time)
+    from pbx-core's status answer, or None when it runs (or the answer does not say)."""
+    failed = status.get("board_error") if isinstance(status, dict) else None
+    if not isinstance(failed, dict) or not failed.get("error"):
+        return None
+    at = str(failed.get("at") or "")
+    try:
+        at = dt.datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        pass  # shown as the core sent it
+    return {"board": str(failed.get("board") or "?"), "error": str(failed["error"]), "at": at}
+
+
+def live_board_error(control: ControlClient | None) -> dict[str, str] | None:
+    """Ask pbx-core's status why the board is not running; None when it runs or cannot be asked."""
+    if control is None:
+        return None
+    try:
+        return board_error(control.status())
+    except ControlError as exc:
+        log.warning("cannot read the core's status: %s", exc)
+        return None
 
 
 def split(ports: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -2,6 +2,12 @@
 <div class="page-head">
   <h1>{{t('dashboard.title')}}</h1>
 </div>
+% if board_error:
+<div class="flash flash-error" role="alert" id="board-error">
+  {{t('ports.board_error', board=board_error['board'], at=board_error['at'], error=board_error['error'])}}
+  <a href="/ports">{{t('nav.ports')}}</a>
+</div>
+% end
 <div class="stats">
   <div class="card stat">
     <div class="stat-label">{{t('dashboard.core')}}</div>

@@ -37,6 +37,11 @@
     % end
     </tbody>
   </table>
+  % elif board_error:
+  <div class="flash flash-error" role="alert" id="board-error">
+    <p>{{t('ports.board_error', board=board_error['board'], at=board_error['at'], error=board_error['error'])}}</p>
+    <p class="sub">{{t('ports.board_error_hint')}}</p>
+  </div>
   % else:
   <p class="empty">{{t('ports.none')}}</p>
   % end
