@@ -64,7 +64,8 @@ def classify(rauc_error: str) -> str:
         return "untrusted"
     if "compatible mismatch" in text:
         return "wrong_board"
-    if "failed to execute child process" in text:  # a tool RAUC runs is missing: the box's fault, not the file's
+    # a tool RAUC runs is missing: the box's fault, not the file's
+    if "failed to execute child process" in text:
         return "failed"
     return "not_bundle"
 

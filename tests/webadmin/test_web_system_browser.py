@@ -58,7 +58,9 @@ def test_browser_refuses_a_bad_backup_then_resets_the_box_after_confirmation(ser
     old_error = browser.find_element(By.ID, "system-error")
     browser.find_element(By.ID, "reset-password").send_keys(PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "#factory-reset button[type=submit]").click()
-    wait.until(ec.staleness_of(old_error))  # the refused restore's page is gone: the next error is the reset's
+    wait.until(
+        ec.staleness_of(old_error)
+    )  # the refused restore's page is gone: the next error is the reset's
     error = wait.until(ec.presence_of_element_located((By.ID, "system-error"))).text
     assert "Tick the box" in error and Extension.select().count() == 1
 
