@@ -10,6 +10,10 @@ from steps import BuildError, log, sh
 
 PLACEHOLDER = re.compile(r"@([A-Z_]+)@")
 LABELS = ("BOOT", "rootfsA", "rootfsB", "data")  # the agreed partition labels, in partition order
+# The MBR disk signature every board's image carries: RAUC's system.conf (stage 40-rauc) names the
+# root slots /dev/disk/by-partuuid/50425842-02 and -03, which stay put while an update rewrites and
+# relabels a slot's filesystem (its by-label link disappears until the post-install handler names it).
+DISK_SIGNATURE = "0x50425842"
 
 
 def render_genimage(template: str, values: dict[str, str], source: str = "genimage.cfg") -> str:
@@ -27,6 +31,11 @@ def check_layout(text: str, source: str = "genimage.cfg") -> None:
             raise BuildError(f"{source}: no filesystem labelled {label!r} (the agreed layout needs {LABELS})")
     if "image sdcard.img" not in text:
         raise BuildError(f"{source}: no 'image sdcard.img' disk image")
+    if not re.search(rf"disk-signature\s*=\s*{DISK_SIGNATURE}\b", text):
+        raise BuildError(
+            f"{source}: the sdcard.img hdimage needs disk-signature = {DISK_SIGNATURE} "
+            "(RAUC finds the root slots by that PARTUUID)"
+        )
 
 
 def make_image(ctx) -> None:

@@ -87,8 +87,8 @@ class RaucBox:
         conf = (STAGE / "etc" / "rauc" / "system.conf").read_text()
         for old, new in (
             ("@BOARD@", board),
-            ("/dev/disk/by-label/rootfsA", str(self.slots["A"])),
-            ("/dev/disk/by-label/rootfsB", str(self.slots["B"])),
+            ("/dev/disk/by-partuuid/50425842-02", str(self.slots["A"])),
+            ("/dev/disk/by-partuuid/50425842-03", str(self.slots["B"])),
             ("/usr/lib/pbx/rauc-backend", str(backend)),
             ("/usr/lib/pbx/rauc-post-install", str(STAGE / "usr" / "lib" / "pbx" / "rauc-post-install")),
             ("/etc/rauc/keyring.pem", str(keyring)),

@@ -139,6 +139,18 @@ def test_genimage_rendering_refuses_unknown_placeholders_and_missing_labels():
         disk.render_genimage('srcpath = "@KERNEL@"', {"BOOT_DIR": "/b"})
     with pytest.raises(steps.BuildError, match=r"no filesystem labelled 'rootfsB'"):
         disk.check_layout('label = "BOOT" label = "rootfsA" label = "data" image sdcard.img')
+    labels = 'label = "BOOT" label = "rootfsA" label = "rootfsB" label = "data" image sdcard.img'
+    with pytest.raises(steps.BuildError, match=r"needs disk-signature = 0x50425842"):
+        disk.check_layout(labels + " disk-signature = 0x12345678")
+
+
+def test_rauc_finds_each_root_slot_by_the_partuuid_the_disk_signature_gives():
+    conf = (
+        REPO / "image-build" / "stages" / "40-rauc" / "overlay" / "etc" / "rauc" / "system.conf"
+    ).read_text()
+    signature = int(disk.DISK_SIGNATURE, 16)
+    devices = re.findall(r"^device=(.*)$", conf, re.M)
+    assert devices == [f"/dev/disk/by-partuuid/{signature:08x}-{n:02d}" for n in (2, 3)]
 
 
 def test_pinned_dependencies_are_pyproject_runtime_deps_without_test_extras():
