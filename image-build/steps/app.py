@@ -47,6 +47,14 @@ ARCH_WHEELS = {
 }
 
 
+# lgpio opens a notification FIFO (.lgd-nfy<N>) at import in LG_WD, else in the working directory
+# (/ for the box's units: the read-only root, so the import fails), and chdirs the process there.
+LGPIO_ENV = (
+    "# lgpio (GPIO pin factory) makes its notification FIFO in LG_WD and moves there: the RAM /tmp.\n"
+    "LG_WD=/tmp\n"
+)
+
+
 def pinned_dependencies(pyproject: Path) -> list[str]:
     """Return the app's runtime dependencies (no test extras), each pinned with '=='."""
     deps = tomllib.loads(pyproject.read_text())["project"]["dependencies"]
@@ -130,6 +138,7 @@ def copy_app(ctx) -> None:
         f"PBX_BOARD={ctx.board}\nPBX_DATA_DIR=/data/pbx\nPBX_HTTP_HOST=0.0.0.0\nPBX_HTTPS_PORT=8443\n"
         "# Program logs in RAM (/var/log is a tmpfs), 1 MB a file: the SD card is spared.\n"
         "PBX_LOG_DIR=/var/log/pbx\nPBX_LOG_FILE_MB=1\n"
+        + (LGPIO_ENV if any(pin.startswith("lgpio==") for pin in ARCH_WHEELS.get(ctx.arch, {})) else "")
     )
     log.info("    app at /opt/pbx/app (commit %s), board %s", commit[:12], ctx.board)
 
