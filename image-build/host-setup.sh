@@ -24,7 +24,7 @@ APT_TEST="chromium chromium-driver baresip-core procps iproute2
 #  busybox: the slot chooser is also run by the shell the initramfs uses)
 # Only for `make image` / `make image-test` (host-setup.sh --image): root filesystem, arm64 emulation,
 # disk image assembly, the boot tests' VMs (qemu-system-arm: qemu-system-aarch64 for the arm64 image).
-APT_IMAGE="mmdebstrap genimage e2fsprogs dosfstools mtools fdisk qemu-user-static arch-test qemu-system-x86 qemu-system-arm git"
+APT_IMAGE="mmdebstrap genimage e2fsprogs dosfstools mtools fdisk qemu-user-static arch-test device-tree-compiler qemu-system-x86 qemu-system-arm git"
 STEPS=4
 n=0
 step() { n=$((n + 1)); echo "==> [setup $n/$STEPS] $*"; }

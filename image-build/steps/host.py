@@ -17,7 +17,10 @@ TOOLS = {
     "mcopy": "mtools",
     "git": "git",
 }
-ARM64_TOOLS = {"qemu-aarch64-static": "qemu-user-static"}
+ARM64_TOOLS = {
+    "dtc": "device-tree-compiler",  # the Pi 4 device trees get the board's buses merged in (steps/boot.py)
+    "qemu-aarch64-static": "qemu-user-static",
+}
 BINFMT = Path("/proc/sys/fs/binfmt_misc")
 QEMU_BINFMT_CONF = Path("/usr/lib/binfmt.d/qemu-aarch64.conf")
 
