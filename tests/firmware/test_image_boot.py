@@ -155,6 +155,26 @@ def monitor(work: Path, command: str) -> None:
         time.sleep(0.2)
 
 
+def power_down(
+    vm: subprocess.Popen, work: Path, console: Path, deadline: float = POWEROFF_DEADLINE
+) -> tuple[float, list[str]]:
+    """Press the power button (qemu monitor), require a clean power-off; return its seconds and FAILED units."""
+    monitor(work, "system_powerdown")
+    off_start = time.monotonic()
+    try:
+        rc = vm.wait(timeout=deadline)
+    except subprocess.TimeoutExpired:
+        pytest.fail(
+            f"no poweroff within {deadline:.0f} s of the power button; console:\n"
+            + console.read_text(errors="replace")[-3000:]
+        )
+    poweroff = time.monotonic() - off_start
+    log = console.read_text(errors="replace")
+    assert rc == 0
+    assert "reboot: Power down" in log, log[-3000:]
+    return poweroff, [line for line in log.splitlines() if "FAILED" in line]
+
+
 def test_image_boots_to_web_admin_and_sip_then_powers_off_cleanly(image, tmp_path):
     http_port, https_port, sip_port = free_port(), free_port(), free_port(socket.SOCK_DGRAM)
     kvm = kvm_usable(image / "boot" / "vmlinuz", tmp_path)
@@ -185,20 +205,7 @@ def test_image_boots_to_web_admin_and_sip_then_powers_off_cleanly(image, tmp_pat
         # plain HTTP only redirects to the same path on the HTTPS port (8443 in the guest); HTTPS serves the page
         assert web_status[:2] == (308, "https://127.0.0.1:8443/login") and web_status[2] == 200, web_status
 
-        monitor(tmp_path, "system_powerdown")
-        off_start = time.monotonic()
-        try:
-            rc = vm.wait(timeout=POWEROFF_DEADLINE)
-        except subprocess.TimeoutExpired:
-            pytest.fail(
-                f"no poweroff within {POWEROFF_DEADLINE:.0f} s of ACPI power button; console:\n"
-                + console.read_text(errors="replace")[-3000:]
-            )
-        poweroff = time.monotonic() - off_start
-        log = console.read_text(errors="replace")
-        assert rc == 0
-        assert "reboot: Power down" in log, log[-3000:]
-        failed = [line for line in log.splitlines() if "FAILED" in line]
+        poweroff, failed = power_down(vm, tmp_path, console)
         result = {
             "accel": "kvm" if kvm else "tcg",
             "web_ready_s": round(web_at, 1),

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.firmware.test_image_boot import monitor, register, web_answers
+from tests.firmware.test_image_boot import power_down, register, web_answers
 from tests.support.box import free_port
 from tests.webadmin.conftest import ADMIN, PASSWORD
 from tests.webadmin.test_https import Browser
@@ -152,20 +152,7 @@ def test_arm64_image_boots_without_line_modules_then_powers_off_cleanly(image, t
         working = [p["name"] for p in ports["ports"] if not p.get("fault")]
         assert not working, f"ports without hardware claim to work: {working}; {ports}"
 
-        monitor(tmp_path, "system_powerdown")
-        off_start = time.monotonic()
-        try:
-            rc = vm.wait(timeout=POWEROFF_DEADLINE)
-        except subprocess.TimeoutExpired:
-            pytest.fail(
-                f"no poweroff within {POWEROFF_DEADLINE:.0f} s of the power button; console:\n"
-                + console.read_text(errors="replace")[-3000:]
-            )
-        poweroff = time.monotonic() - off_start
-        log = console.read_text(errors="replace")
-        assert rc == 0
-        assert "reboot: Power down" in log, log[-3000:]
-        failed = [line for line in log.splitlines() if "FAILED" in line]
+        poweroff, failed = power_down(vm, tmp_path, console, POWEROFF_DEADLINE)
         result = {
             "machine": "qemu virt, cortex-a72, 2 vCPUs, 1 GiB",
             "accel": "tcg",
