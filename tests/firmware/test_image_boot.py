@@ -155,6 +155,43 @@ def monitor(work: Path, command: str) -> None:
         time.sleep(0.2)
 
 
+def wait_ready(
+    vm: subprocess.Popen,
+    start: float,
+    console: Path,
+    http_port: int,
+    https_port: int,
+    sip_port: int,
+    deadline_s: float,
+) -> tuple[float, float, tuple[int, str, int], str]:
+    """Poll until the web admin and the SIP edge answer (deadline from `start`) and check their answers.
+
+    Returns (web ready s, SIP ready s, the web answers, the SIP status line).
+    """
+    web_status = sip_reply = None
+    web_at = sip_at = None
+    deadline = start + deadline_s
+    while time.monotonic() < deadline and (web_at is None or sip_at is None):
+        assert vm.poll() is None, (
+            f"qemu exited early ({vm.returncode}): {vm.stdout.read().decode()[-2000:]}\nconsole:\n"
+            + (console.read_text(errors="replace")[-3000:] if console.exists() else "")
+        )
+        if web_at is None and (web_status := web_answers(http_port, https_port)) is not None:
+            web_at = time.monotonic() - start
+        if sip_at is None and (sip_reply := register(sip_port)) is not None:
+            sip_at = time.monotonic() - start
+        time.sleep(1.0)
+    tail = console.read_text(errors="replace")[-3000:] if console.exists() else ""
+    assert web_at is not None, f"web admin did not answer within {deadline_s:.0f} s; console:\n{tail}"
+    assert sip_at is not None, f"no SIP answer within {deadline_s:.0f} s; console:\n{tail}"
+    status_line = sip_reply.splitlines()[0]
+    # A fresh box has no extensions: kamailio challenges (401) every REGISTER, known or not.
+    assert status_line.startswith(("SIP/2.0 401", "SIP/2.0 403")), sip_reply
+    # plain HTTP only redirects to the same path on the HTTPS port (8443 in the guest); HTTPS serves the page
+    assert web_status[:2] == (308, "https://127.0.0.1:8443/login") and web_status[2] == 200, web_status
+    return web_at, sip_at, web_status, status_line
+
+
 def power_down(
     vm: subprocess.Popen, work: Path, console: Path, deadline: float = POWEROFF_DEADLINE
 ) -> tuple[float, list[str]]:
@@ -182,28 +219,11 @@ def test_image_boots_to_web_admin_and_sip_then_powers_off_cleanly(image, tmp_pat
     start = time.monotonic()
     vm = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     console = tmp_path / "console.log"
-    web_status = sip_reply = None
-    web_at = sip_at = None
     try:
-        deadline = start + READY_DEADLINE
-        while time.monotonic() < deadline and (web_at is None or sip_at is None):
-            assert vm.poll() is None, (
-                f"qemu exited early ({vm.returncode}): {vm.stdout.read().decode()[-2000:]}"
-            )
-            if web_at is None and (web_status := web_answers(http_port, https_port)) is not None:
-                web_at = time.monotonic() - start
-            if sip_at is None and (sip_reply := register(sip_port)) is not None:
-                sip_at = time.monotonic() - start
-            time.sleep(1.0)
-        tail = console.read_text(errors="replace")[-3000:] if console.exists() else ""
-        assert web_at is not None, f"web admin did not answer within {READY_DEADLINE:.0f} s; console:\n{tail}"
-        assert sip_at is not None, f"no SIP answer within {READY_DEADLINE:.0f} s; console:\n{tail}"
+        web_at, sip_at, web_status, status_line = wait_ready(
+            vm, start, console, http_port, https_port, sip_port, READY_DEADLINE
+        )
         ready = max(web_at, sip_at)
-        status_line = sip_reply.splitlines()[0]
-        # A fresh box has no extensions: kamailio challenges (401) every REGISTER, known or not.
-        assert status_line.startswith(("SIP/2.0 401", "SIP/2.0 403")), sip_reply
-        # plain HTTP only redirects to the same path on the HTTPS port (8443 in the guest); HTTPS serves the page
-        assert web_status[:2] == (308, "https://127.0.0.1:8443/login") and web_status[2] == 200, web_status
 
         poweroff, failed = power_down(vm, tmp_path, console)
         result = {
